@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from opendvc.config.api import api
+from opendvc.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("opendvc.web.urls")),
+    path("", include("opendvc.agencies.urls")),
+    path("", include("opendvc.catalog.urls")),
+]
+
+handler404 = "opendvc.web.views.page_not_found"
+handler500 = "opendvc.web.views.server_error"
+
+__all__ = ["i18n_patterns", "urlpatterns"]
