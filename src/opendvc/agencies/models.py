@@ -83,9 +83,7 @@ class LegacyUnitMapping(models.Model):
     class Meta:
         verbose_name = _("đơn vị hành chính trước 2025")
         verbose_name_plural = _("đơn vị hành chính trước 2025")
-        constraints = [
-            models.UniqueConstraint(fields=["old_ward_code", "new_unit"], name="legacy_unit_unique_pair")
-        ]
+        constraints = [models.UniqueConstraint(fields=["old_ward_code", "new_unit"], name="legacy_unit_unique_pair")]
 
     def __str__(self) -> str:
         return f"{self.old_ward_name}, {self.old_district_name}, {self.old_province_name} → {self.new_unit}"
@@ -110,16 +108,29 @@ class Agency(models.Model):
     name = models.CharField(_("tên cơ quan"), max_length=255)
     kind = models.CharField(_("loại cơ quan"), max_length=32, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cơ quan cấp trên"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("đơn vị hành chính"), on_delete=models.PROTECT, null=True, blank=True,
+        AdministrativeUnit,
+        verbose_name=_("đơn vị hành chính"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="agencies",
     )
     province = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("tỉnh/thành phố"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="province_agencies", editable=False,
+        AdministrativeUnit,
+        verbose_name=_("tỉnh/thành phố"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="province_agencies",
+        editable=False,
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)

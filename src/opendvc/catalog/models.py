@@ -67,8 +67,12 @@ class Procedure(models.Model):
 
     code = models.CharField(_("mã thủ tục"), max_length=8, unique=True)
     current_version = models.ForeignKey(
-        "ProcedureVersion", verbose_name=_("phiên bản hiện hành"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        "ProcedureVersion",
+        verbose_name=_("phiên bản hiện hành"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,7 +106,8 @@ class ProcedureVersion(models.Model):
     levels = models.JSONField(_("cấp thực hiện"), default=list, blank=True)
     applicant_types = models.JSONField(_("đối tượng thực hiện"), default=list, blank=True)
     applicant_types_inferred = models.BooleanField(
-        _("đối tượng suy ra từ chủ đề"), default=False,
+        _("đối tượng suy ra từ chủ đề"),
+        default=False,
         help_text=_("Nguồn không ghi đối tượng thực hiện; hệ thống suy ra từ lĩnh vực của thủ tục."),
     )
     implementing_agencies = models.JSONField(_("cơ quan thực hiện (như công bố)"), default=list, blank=True)
@@ -157,6 +162,9 @@ class ProcedureStep(models.Model):
         verbose_name = _("bước thực hiện")
         verbose_name_plural = _("trình tự thực hiện")
 
+    def __str__(self) -> str:
+        return self.description[:80]
+
 
 class Channel(models.Model):
     """A way to submit (cách thức thực hiện) with its own time limit."""
@@ -180,6 +188,9 @@ class Channel(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.time_amount or ''} {self.get_time_unit_display()}".strip()
+
 
 class Fee(models.Model):
     """A fee or charge (phí, lệ phí) in VND; ``amount`` is empty when the text gives no single figure."""
@@ -201,6 +212,9 @@ class Fee(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.description[:80] or str(self.amount)
+
 
 class RequiredDocument(models.Model):
     """A dossier component (thành phần hồ sơ) with the number of originals and copies."""
@@ -221,6 +235,9 @@ class RequiredDocument(models.Model):
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
 
+    def __str__(self) -> str:
+        return self.name[:80]
+
 
 class Result(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="results")
@@ -232,6 +249,9 @@ class Result(models.Model):
         ordering = ["position"]
         verbose_name = _("kết quả thực hiện")
         verbose_name_plural = _("kết quả thực hiện")
+
+    def __str__(self) -> str:
+        return self.name[:80]
 
 
 class LegalBasis(models.Model):
@@ -246,6 +266,9 @@ class LegalBasis(models.Model):
         ordering = ["position"]
         verbose_name = _("căn cứ pháp lý")
         verbose_name_plural = _("căn cứ pháp lý")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title[:60]}".strip()
 
 
 class ServiceOffering(models.Model):
@@ -275,3 +298,6 @@ class CatalogRevision(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     revision = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"revision {self.revision}"

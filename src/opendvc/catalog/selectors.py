@@ -4,18 +4,42 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from opendvc.agencies.models import Agency
+from opendvc.agencies.models import AdministrativeUnit, Agency
 from opendvc.catalog.models import Procedure, ProcedureVersion, ServiceOffering
-from opendvc.catalog.search import SearchFilters, SearchPage, search_index
+from opendvc.catalog.search import SearchFilters, SearchPage, search_index, validate_filters
+from opendvc.core.errors import ApiError
 
 
-def procedure_search(*, query: str = "", filters: SearchFilters | None = None, cursor: str | None = None,
-                     limit: int = 20) -> SearchPage:
+def procedure_search(
+    *, query: str = "", filters: SearchFilters | None = None, cursor: str | None = None, limit: int = 20
+) -> SearchPage:
     """Search the published catalogue as citizens type (accent-insensitive, typo-tolerant, ranked).
 
-    Raises ``ApiError`` (``invalid_query`` / ``invalid_cursor``) for input that cannot be searched.
+    Raises ``ApiError`` for input that cannot be searched: ``invalid_query``, ``invalid_cursor``,
+    ``invalid_filter``, ``invalid_agency_code``, ``unknown_province``.
     """
-    return search_index().search(query=query, filters=filters or SearchFilters(), cursor=cursor, limit=limit)
+    filters = validate_filters(filters or SearchFilters())
+    if filters.province and not _province_exists(filters.province):
+        raise ApiError(
+            "unknown_province",
+            f"Không có tỉnh/thành phố mã {filters.province}.",
+            f"There is no province with code {filters.province}.",
+            status=404,
+        )
+    return search_index().search(query=query, filters=filters, cursor=cursor, limit=limit)
+
+
+_province_codes: frozenset[str] = frozenset()
+
+
+def _province_exists(code: str) -> bool:
+    """Province codes change only by law; remember them once they are loaded."""
+    global _province_codes
+    if code not in _province_codes:
+        _province_codes = frozenset(
+            AdministrativeUnit.objects.filter(province__isnull=True).values_list("code", flat=True)
+        )
+    return code in _province_codes
 
 
 def procedure_get(*, code: str) -> ProcedureVersion | None:
@@ -24,7 +48,12 @@ def procedure_get(*, code: str) -> ProcedureVersion | None:
         ProcedureVersion.objects.filter(procedure__code=code, status=ProcedureVersion.Status.PUBLISHED)
         .select_related("procedure", "field")
         .prefetch_related(
-            "steps", "channels", "fees", "documents", "results", "legal_bases",
+            "steps",
+            "channels",
+            "fees",
+            "documents",
+            "results",
+            "legal_bases",
             Prefetch(
                 "procedure__offerings",
                 queryset=ServiceOffering.objects.filter(is_active=True)

@@ -15,8 +15,7 @@ api = NinjaAPI(
     title="OpenDVC API",
     version="1",
     description=(
-        "API của Cổng dịch vụ công OpenDVC. Lỗi trả về dạng "
-        '`{"code", "message", "messages": {"vi", "en"}, "details"}`.'
+        'API của Cổng dịch vụ công OpenDVC. Lỗi trả về dạng `{"code", "message", "messages": {"vi", "en"}, "details"}`.'
     ),
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -40,8 +39,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         "Yêu cầu không hợp lệ: kiểm tra lại các tham số.",
         "Invalid request: check the parameters.",
         details=[
-            {"location": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
-            for e in exc.errors
+            {"location": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
         ],
     )
     return api.create_response(request, error_body(request, error), status=422)
