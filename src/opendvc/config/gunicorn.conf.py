@@ -12,3 +12,15 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 preload_app = True
+
+
+def when_ready(server: object) -> None:
+    """Build the catalogue search index once in the master, so every forked worker starts warm."""
+    from django.db import connections
+
+    from opendvc.catalog.search import search_index
+
+    try:
+        search_index()
+    finally:
+        connections.close_all()

@@ -4,6 +4,12 @@ from django.views.decorators.http import require_GET
 
 
 @require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """Alive: the process answers (no database call); also the ceiling the benchmarks compare with."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Ready when the application has booted and its database answers and is migrated."""
     try:
