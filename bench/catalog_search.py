@@ -1,0 +1,292 @@
+"""Benchmark: catalogue search and the procedure page over HTTP, against a minimal endpoint.
+
+Builds a 10,000-procedure catalogue whose names are recombined from the real national catalogue
+sample, serves it with the production server (gunicorn, the project's own settings), and drives
+it with ``wrk`` (50 concurrent connections). Prints throughput and p50/p95/p99 latency for:
+
+- the ceiling: ``/livez``, a minimal JSON endpoint through the same stack;
+- search: ``/api/v1/procedures?q=…`` with realistic citizen queries (no accents, partial, shuffled,
+  with typos);
+- the procedure page: ``/thu-tuc/<code>/`` for random procedures;
+
+and each figure's ratio to the ceiling. Usage: ``.venv/bin/python bench/catalog_search.py``
+(``--duration``, ``--connections``, ``--procedures``; ``DATABASE_URL`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "src" / "opendvc" / "catalog" / "data" / "tthc-sample.json"
+
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter * 7919) %% #paths + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read
+    + summary.errors.write, summary.errors.timeout))
+end
+"""
+
+
+def spare_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fold(text: str) -> str:
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn").lower()
+
+
+def realistic_names(count: int, rng: random.Random) -> list[str]:
+    """Names recombined from real ones: a real action, a real object, sometimes a real qualifier."""
+    real = [entry["name"] for entry in json.loads(SAMPLE.read_text())]
+    actions = ["Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Thu hồi", "Đăng ký", "Xác nhận",
+               "Thông báo", "Công nhận", "Đăng ký lại", "Chấm dứt", "Cấp bản sao", "Đăng ký thay đổi"]
+    objects, qualifiers = [], []
+    for name in real:
+        name = re.sub(r"^Thủ tục\s+", "", name)
+        words = name.split()
+        for cut in range(1, min(4, len(words))):
+            if " ".join(words[:cut]) in actions:
+                objects.append(" ".join(words[cut:]))
+        for marker in (" đối với ", " cho ", " tại ", " (thực hiện"):
+            if marker in name:
+                qualifiers.append(marker.strip() + " " + name.split(marker, 1)[1].rstrip(")"))
+    objects = sorted(set(objects)) or real
+    qualifiers = sorted(set(qualifiers))
+    names = list(real)
+    while len(names) < count:
+        name = f"{rng.choice(actions)} {rng.choice(objects)}"
+        if rng.random() < 0.5:
+            name += " " + rng.choice(qualifiers)
+        names.append(name[:1].upper() + name[1:])
+    return names[:count]
+
+
+def realistic_queries(names: list[str], count: int, rng: random.Random) -> list[str]:
+    """What citizens type: a few words of a name, usually without accents, sometimes shuffled or mistyped."""
+    queries = []
+    for _ in range(count):
+        words = re.findall(r"\w+", rng.choice(names))
+        start = rng.randrange(max(1, len(words) - 2))
+        picked = words[start : start + rng.randint(2, 5)]
+        if rng.random() < 0.7:
+            picked = [fold(w) for w in picked]
+        if rng.random() < 0.2:
+            rng.shuffle(picked)
+        if rng.random() < 0.15:
+            i = rng.randrange(len(picked))
+            w = picked[i]
+            if len(w) >= 4:
+                j = rng.randrange(len(w) - 1)
+                picked[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+        queries.append(" ".join(picked).lower())
+    return queries
+
+
+def build_catalogue(count: int) -> list[str]:
+    """Write the catalogue with the ORM in this process (Django set up against the bench database)."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from opendvc.catalog.models import (
+        CatalogRevision,
+        Channel,
+        Fee,
+        Field,
+        Procedure,
+        ProcedureVersion,
+        RequiredDocument,
+    )
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(20261123)
+    names = realistic_names(count, rng)
+    sample = json.loads(SAMPLE.read_text())
+    fields = {}
+    for entry in sample:
+        key = entry.get("field_code") or entry["field_name"]
+        if key not in fields:
+            fields[key] = Field.objects.get_or_create(
+                code=entry.get("field_code"), name=entry["field_name"]
+            )[0]
+    field_list = list(fields.values())
+    codes = [f"{1 + i // 900000}.{100000 + i:06d}" for i in range(count)]
+    with transaction.atomic():
+        procedures = Procedure.objects.bulk_create([Procedure(code=code) for code in codes], batch_size=2000)
+        versions = ProcedureVersion.objects.bulk_create(
+            [
+                ProcedureVersion(
+                    procedure=procedure,
+                    number=1,
+                    status=ProcedureVersion.Status.PUBLISHED,
+                    name=name,
+                    field=rng.choice(field_list),
+                    levels=[rng.choice(["bo", "tinh", "xa"])],
+                    applicant_types=rng.sample(["citizen", "business", "organisation"], rng.randint(1, 3)),
+                    online_level=rng.choice(["full", "partial", ""]),
+                    implementing_agencies=["Ủy ban nhân dân cấp xã"],
+                    is_sample=True,
+                )
+                for procedure, name in zip(procedures, names, strict=True)
+            ],
+            batch_size=2000,
+        )
+        for procedure, version in zip(procedures, versions, strict=True):
+            procedure.current_version = version
+        Procedure.objects.bulk_update(procedures, ["current_version"], batch_size=2000)
+        documents = [entry.get("documents") or ["Tờ khai"] for entry in sample]
+        Channel.objects.bulk_create(
+            [
+                Channel(version=v, kind=kind, time_amount=rng.randint(1, 20), time_unit="working_days")
+                for v in versions
+                for kind in ("online", "in_person")
+            ],
+            batch_size=5000,
+        )
+        Fee.objects.bulk_create(
+            [Fee(version=v, amount=rng.choice([0, 50000, 100000, 135000]), description="Lệ phí") for v in versions],
+            batch_size=5000,
+        )
+        RequiredDocument.objects.bulk_create(
+            [
+                RequiredDocument(version=v, position=p, name=text, originals=1, mandatory=True)
+                for v in versions
+                for p, text in enumerate(rng.choice(documents)[:6])
+            ],
+            batch_size=5000,
+        )
+        CatalogRevision.objects.update_or_create(pk=1, defaults={"revision": 1})
+    from django.db import connections
+
+    connections.close_all()
+    return names
+
+
+def wrk(url_base: str, paths: list[str], *, duration: int, connections: int, workdir: Path) -> dict:
+    paths_file = workdir / f"paths-{len(os.listdir(workdir))}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    script = workdir / f"script-{len(os.listdir(workdir))}.lua"
+    script.write_text(LUA % {"paths": paths_file})
+    output = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(script),
+         url_base],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
+    requests, micros, p50, p95, p99, status_errors, socket_errors, timeouts = map(int, line.split()[1:])
+    return {
+        "rps": requests / (micros / 1e6),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "requests": requests,
+        "non_2xx": status_errors,
+        "socket_errors": socket_errors,
+        "timeouts": timeouts,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--procedures", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("error: this benchmark drives the server with wrk: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="opendvc-bench-"))
+    os.environ["OPENDVC_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opendvc.config.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    started = time.perf_counter()
+    names = build_catalogue(args.procedures)
+    print(f"catalogue: {len(names):,} procedures built in {time.perf_counter() - started:.1f} s ({workdir})")
+
+    rng = random.Random(7)
+    queries = realistic_queries(names, 1000, rng)
+    search_paths = [f"/api/v1/procedures?q={urllib.parse.quote(q)}" for q in queries]
+    codes = [f"{1 + i // 900000}.{100000 + i:06d}" for i in range(len(names))]
+    page_paths = [f"/thu-tuc/{code}/" for code in rng.sample(codes, min(2000, len(codes)))]
+
+    port = spare_port()
+    env = {**os.environ}
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "opendvc.config.wsgi", "-c",
+         "src/opendvc/config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            sys.exit("error: the server did not become healthy")
+        for path in (search_paths[0], page_paths[0]):
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                assert response.status == 200, path
+        warm = {"duration": 3, "connections": args.connections, "workdir": workdir}
+        wrk(base, page_paths, **warm)
+        wrk(base, search_paths, **warm)
+        run = {"duration": args.duration, "connections": args.connections, "workdir": workdir}
+        results = {
+            "ceiling /livez": wrk(base, ["/livez"], **run),
+            "search /api/v1/procedures": wrk(base, search_paths, **run),
+            "procedure page /thu-tuc/<code>/": wrk(base, page_paths, **run),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    ceiling = results["ceiling /livez"]["rps"]
+    print(f"\n{args.connections} connections, {args.duration} s each, {os.cpu_count()} CPUs, wrk -t2\n")
+    print(f"{'endpoint':34} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for label, r in results.items():
+        errors = r["non_2xx"] + r["socket_errors"] + r["timeouts"]
+        print(f"{label:34} {r['rps']:9.0f} {r['rps'] / ceiling:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+              f"{r['p99_ms']:8.1f} {errors:7d}")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
