@@ -45,6 +45,7 @@ NAME_WEIGHT, FIELD_WEIGHT, OTHER_WEIGHT = 3.0, 1.0, 0.5
 MIN_COVERAGE = 0.6
 BM25_K1, BM25_B = 1.2, 0.75
 PAIR_WEIGHT = 0.5
+PHRASE_CANDIDATES = 100
 PHRASE_BONUS = 2.0
 
 
@@ -148,6 +149,9 @@ class SearchIndex:
         self.docs = docs
         self.codes = [d.code for d in docs]
         self._order_by_code = np.argsort(np.array(self.codes, dtype=object)).astype(np.int64)
+        self._folded_names = [d.folded_name for d in docs]
+        self._code_rank = np.empty(len(docs), dtype=np.int64)
+        self._code_rank[self._order_by_code] = np.arange(len(docs))
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         lengths = [len(doc.folded_name.split()) or 1 for doc in docs]
         average = sum(lengths) / max(len(lengths), 1)
@@ -288,7 +292,7 @@ class SearchIndex:
                 best = np.zeros(n)
                 for term, kind in variants:
                     ids, weights = self.postings[term]
-                    np.maximum.at(best, ids, weights * kind * self.idf[term])
+                    best[ids] = np.maximum(best[ids], weights * (kind * self.idf[term]))
                 if variants and not any(kind == EXACT for _, kind in variants):
                     typo = [t for t, kind in variants if kind == TYPO]
                     if typo:
@@ -301,7 +305,8 @@ class SearchIndex:
                     for b in right[:3]:
                         pair = self.postings.get(f"{a} {b}")
                         if pair is not None:
-                            np.maximum.at(pair_best, pair[0], pair[1] * PAIR_WEIGHT * self.idf[f"{a} {b}"])
+                            weight = pair[1] * (PAIR_WEIGHT * self.idf[f"{a} {b}"])
+                            pair_best[pair[0]] = np.maximum(pair_best[pair[0]], weight)
                 scores += pair_best
             coverage = covered / total_weight if total_weight else covered
             scores = scores * coverage
@@ -309,13 +314,16 @@ class SearchIndex:
             candidates = np.nonzero(coverage >= MIN_COVERAGE)[0]
             if mask is not None:
                 candidates = candidates[mask[candidates]]
-            if len(tokens) > 1:
-                for i in candidates:
-                    if folded_query in self.docs[i].folded_name:
-                        scores[i] += PHRASE_BONUS * total_weight
+            if len(tokens) > 1 and len(candidates):
+                # The phrase bonus can only lift the best-scored candidates into the first pages.
+                best = candidates[np.argsort(-scores[candidates], kind="stable")[:PHRASE_CANDIDATES]]
+                names = self._folded_names
+                bonus = PHRASE_BONUS * total_weight
+                for i in best.tolist():
+                    if folded_query in names[i]:
+                        scores[i] += bonus
             rounded = np.round(scores[candidates], 6)
-            codes = np.array([self.codes[i] for i in candidates], dtype=object)
-            order = candidates[np.lexsort((codes, -rounded))] if len(candidates) else candidates
+            order = candidates[np.lexsort((self._code_rank[candidates], -rounded))]
             scores = np.round(scores, 6)
         total = len(order)
         if after is not None:
