@@ -316,10 +316,11 @@ class SearchIndex:
                 candidates = candidates[mask[candidates]]
             if len(tokens) > 1 and len(candidates):
                 # The phrase bonus can only lift the best-scored candidates into the first pages.
-                best = candidates[np.argsort(-scores[candidates], kind="stable")[:PHRASE_CANDIDATES]]
+                leaders = candidates[np.argsort(-scores[candidates], kind="stable")[:PHRASE_CANDIDATES]]
                 names = self._folded_names
                 bonus = PHRASE_BONUS * total_weight
-                for i in best.tolist():
+                i: int
+                for i in leaders.tolist():
                     if folded_query in names[i]:
                         scores[i] += bonus
             rounded = np.round(scores[candidates], 6)
