@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "opendvc.core",
+    "opendvc.accounts",
     "opendvc.agencies",
     "opendvc.catalog",
     "opendvc.web",
@@ -163,6 +164,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
 
 LOGGING = {
