@@ -23,6 +23,8 @@ class CodeError(ApiError, ValueError):
 AGENCY_CODE_MAX_LENGTH = 35
 _AGENCY_GROUP = re.compile(r"^[0-9A-Z]{2,3}$")
 _LEVEL1 = re.compile(r"^(?:[GH]\d{2}|[A-Z]\d{2})$")
+# A lower level may also look like a level-1 code (``C08``): the ministry (G) or province (H) end wins.
+_MINISTRY_OR_PROVINCE = re.compile(r"^[GH]\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def parse_agency_code(raw: str) -> AgencyCode:
 
     Two orders exist in the wild (DESIGN.md §4): ``000.00.01.H22`` (QCVN 102:2016, lowest level
     first, zero groups for the levels above) and ``H56.14`` (province or ministry first).
+    When both end groups look like level-1 codes, the end that is a ministry (``G..``) or province
+    (``H..``) code is level 1; when both are, the code is read province first.
     """
     value = (raw or "").strip().upper()
     if not value:
@@ -82,10 +86,13 @@ def parse_agency_code(raw: str) -> AgencyCode:
             "Mã cơ quan gồm các nhóm 2–3 ký tự chữ in hoa hoặc chữ số, ngăn cách bởi dấu chấm (ví dụ H29.17).",
             "An agency code is dot-separated groups of 2–3 upper-case letters or digits (e.g. H29.17).",
         )
-    if _LEVEL1.match(groups[0]):
+    first, last = groups[0], groups[-1]
+    if _MINISTRY_OR_PROVINCE.match(first):
         ordered = groups
-    elif _LEVEL1.match(groups[-1]):
+    elif _MINISTRY_OR_PROVINCE.match(last) or (not _LEVEL1.match(first) and _LEVEL1.match(last)):
         ordered = list(reversed(groups))
+    elif _LEVEL1.match(first):
+        ordered = groups
     else:
         raise CodeError(
             "invalid_agency_code",
@@ -164,7 +171,10 @@ def parse_dossier_code(raw: str) -> DossierCode:
     )
     if not match:
         raise CodeError(*message)
-    agency = parse_agency_code(match["agency"])
+    try:
+        agency = parse_agency_code(match["agency"])
+    except CodeError:
+        raise CodeError(*message) from None
     ymd = match["date"]
     try:
         received_on = date(2000 + int(ymd[:2]), int(ymd[2:4]), int(ymd[4:]))
