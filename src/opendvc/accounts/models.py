@@ -30,3 +30,88 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+class OfficerRole(models.Model):
+    """A role an officer holds at one agency; every officer query and action is scoped by these rows.
+
+    The one-stop desk, specialists, leaders and clerks follow Decree 118/2025/NĐ-CP, Art. 13–20.
+    """
+
+    class Role(models.TextChoices):
+        DESK = "desk", _("Cán bộ một cửa")
+        SPECIALIST = "specialist", _("Chuyên viên")
+        LEADER = "leader", _("Lãnh đạo")
+        CLERK = "clerk", _("Văn thư")
+        AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="officer_roles")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="officer_roles")
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vai trò cán bộ")
+        verbose_name_plural = _("vai trò cán bộ")
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="officer_role_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.agency.code}"
+
+
+class Organisation(models.Model):
+    """A business or organisation, identified by its tax code (mã số thuế / mã số doanh nghiệp)."""
+
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, unique=True)
+    name = models.CharField(_("tên doanh nghiệp, tổ chức"), max_length=255)
+    address = models.CharField(_("địa chỉ trụ sở"), max_length=255, blank=True)
+    representatives = models.ManyToManyField(
+        User, through="Representation", related_name="organisations", verbose_name=_("người đại diện")
+    )
+
+    class Meta:
+        verbose_name = _("doanh nghiệp, tổ chức")
+        verbose_name_plural = _("doanh nghiệp, tổ chức")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"
+
+
+class Representation(models.Model):
+    """A person who may act for an organisation (legal representative or authorised person)."""
+
+    class Kind(models.TextChoices):
+        LEGAL = "legal", _("Người đại diện theo pháp luật")
+        AUTHORISED = "authorised", _("Người được ủy quyền")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    kind = models.CharField(_("tư cách"), max_length=16, choices=Kind.choices, default=Kind.LEGAL)
+
+    class Meta:
+        verbose_name = _("người đại diện")
+        verbose_name_plural = _("người đại diện")
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="representation_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
+
+
+class AccessToken(models.Model):
+    """A personal access token for the API; only its SHA-256 is stored, the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
