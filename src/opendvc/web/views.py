@@ -1,5 +1,19 @@
-from django.http import HttpRequest, HttpResponse
+"""Pages of the portal itself: the home page and the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+MINIMAL_500 = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống</title>'
+    "<h1>Hệ thống đang gặp sự cố</h1><p>Xin vui lòng thử lại sau ít phút.</p></html>"
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -11,4 +25,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/500.html", status=500)
+    """Render without the database: the error may be the database itself."""
+    try:
+        return HttpResponseServerError(render_to_string("web/500.html", request=request))
+    except Exception:
+        logger.exception("The 500 page could not be rendered")
+        return HttpResponseServerError(MINIMAL_500)

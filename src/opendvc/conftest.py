@@ -1,0 +1,112 @@
+"""Fixtures shared by every app's tests.
+
+Static files: the test settings use the plain static storage (no ``collectstatic`` needed) and
+the live server serves the files from the apps' ``static/`` folders.
+
+Browser tests (``@pytest.mark.browser``) run in Debian's Chromium through Playwright against
+pytest-django's ``live_server``: use the ``page`` fixture, and ``axe_violations(page)`` to check a
+page with axe-core.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = os.environ.get("OPENDVC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPOSITORY = Path(__file__).resolve().parents[2]
+AXE_SCRIPTS = [
+    REPOSITORY / "src" / "opendvc" / "web" / "static" / "vendor" / "axe-core" / "axe.min.js",
+    REPOSITORY / "node_modules" / "axe-core" / "axe.min.js",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure_chromium.sh (browser tests need Debian's Chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
+    # synchronous, so Django's async-safety check would refuse them.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def browser_context_options() -> dict[str, Any]:
+    """Override in a test module to change the viewport, locale or other context options."""
+    return {"locale": "vi-VN", "viewport": DESKTOP}
+
+
+@pytest.fixture
+def page(browser: Browser, browser_context_options: dict[str, Any], live_server: Any) -> Iterator[Page]:
+    """A fresh browser tab in Vietnamese; relative ``page.goto("/…")`` addresses go to the live server."""
+    context = browser.new_context(base_url=live_server.url, **browser_context_options)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _axe_source() -> str:
+    for path in AXE_SCRIPTS:
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError("axe-core is missing: run `make assets`")
+
+
+@pytest.fixture(scope="session")
+def axe_violations() -> Callable[..., list[dict[str, Any]]]:
+    """Run axe-core (WCAG 2.x A/AA rules) on a page; returns violations at or above ``impact``."""
+    source = _axe_source()
+    ranks = {"minor": 0, "moderate": 1, "serious": 2, "critical": 3}
+
+    def run(page: Page, *, impact: str = "serious") -> list[dict[str, Any]]:
+        page.add_script_tag(content=source)
+        result = page.evaluate(
+            """async (WCAG_TAGS) => await axe.run(document, {
+                runOnly: {type: "tag", values: WCAG_TAGS},
+                resultTypes: ["violations"],
+            })""",
+            AXE_TAGS,
+        )
+        return [
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "targets": [node["target"] for node in violation["nodes"]][:5],
+            }
+            for violation in result["violations"]
+            if ranks.get(violation["impact"] or "minor", 0) >= ranks[impact]
+        ]
+
+    return run
