@@ -56,6 +56,8 @@ class LegacyUnitMappingAdmin(ReadOnlyAdmin):
 class AgencyAdminForm(forms.ModelForm):
     """Checks the code (Decision 20/2020/QĐ-TTg, either order) and its parent the way the service does."""
 
+    website = forms.URLField(label=_("trang thông tin"), required=False, assume_scheme="https")
+
     class Meta:
         model = Agency
         fields = (

@@ -313,11 +313,12 @@ def agency_search_text(*, name: str, code: AgencyCode) -> str:
 
 
 def _unit_lookup(code: str) -> AdministrativeUnit:
+    """A unit by GSO code: one or two digits name a province (``79``), three to five a commune (``26740``)."""
     value = (code or "").strip()
     unit = None
     if value.isascii() and value.isdigit() and len(value) <= 5:
-        padded = [value.zfill(2), value.zfill(5)] if len(value) <= 2 else [value.zfill(5)]
-        unit = AdministrativeUnit.objects.filter(code__in=padded).select_related("province").first()
+        padded = value.zfill(2) if len(value) <= 2 else value.zfill(5)
+        unit = AdministrativeUnit.objects.filter(code=padded).select_related("province").first()
     if unit is None:
         raise ApiError(
             "unknown_administrative_unit",

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -72,7 +73,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "error_field": _error_field(error),
         "filtered": bool(q or province or kind),
         "next_query": _page_query(q, province, kind, page.next) if page.next else "",
-        "first_query": _page_query(q, province, kind, None) if cursor and not error else "",
+        "first_page_url": _first_page_url(q, province, kind) if cursor and not error else "",
     }
     return render(request, "agencies/agency_list.html", context, status=error.status if error else 200)
 
@@ -80,6 +81,11 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 def _page_query(q: str, province: str, kind: str, cursor: str | None) -> str:
     params = {"q": q, "province": province, "kind": kind, "cursor": cursor or ""}
     return urlencode({name: value for name, value in params.items() if value})
+
+
+def _first_page_url(q: str, province: str, kind: str) -> str:
+    query = _page_query(q, province, kind, None)
+    return reverse("agencies:agency_list") + (f"?{query}" if query else "")
 
 
 def _error_field(error: ApiError | None) -> str:
