@@ -134,3 +134,9 @@ def test_agency_list_page_explains_bad_input(
     response = client.get("/co-quan/", params)
     assert response.status_code == status
     assert 'class="usa-alert usa-alert--error"' in response.content.decode()
+
+
+def test_agency_page_in_english(client: Client, reference_data: dict[str, Any]) -> None:
+    html = client.get("/co-quan/H29.40/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Working hours" in html and "Monday – Friday" in html and "Saturday" in html
+    assert "Public administrative service centre" in html
