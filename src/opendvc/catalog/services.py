@@ -145,23 +145,34 @@ class ProcedureContent:
 
     def normalised(self) -> ProcedureContent:
         """One spelling for one meaning: ordered levels and applicant types; the same fee listed for
-        several channels is one fee; a fee for every channel of the procedure applies to all
-        (``channel_kinds`` empty)."""
-        kinds = {channel.kind for channel in self.channels}
+        several channels is one fee, for the channels the procedure offers among them; a fee for
+        every channel offered applies to all (``channel_kinds`` empty); fees follow the order of
+        the channels they are listed under, as in a national record."""
+        offered = {channel.kind for channel in self.channels}
         merged: dict[FeeContent, set[str] | None] = {}
         for fee in self.fees:
             key = dataclasses.replace(fee, channel_kinds=())
+            kinds = set(fee.channel_kinds) or None
             if key in merged:
                 known = merged[key]
-                merged[key] = None if known is None or not fee.channel_kinds else known | set(fee.channel_kinds)
-            else:
-                merged[key] = set(fee.channel_kinds) or None
+                kinds = None if known is None or kinds is None else known | kinds
+            merged[key] = kinds
         fees = []
-        for key, fee_kinds in merged.items():
-            if fee_kinds is None or (kinds and kinds <= fee_kinds):
+        for key, kinds in merged.items():
+            if kinds is not None and offered and kinds & offered:
+                kinds &= offered
+            if kinds is None or (offered and kinds >= offered):
                 fees.append(key)
             else:
-                fees.append(dataclasses.replace(key, channel_kinds=tuple(k for k in CHANNEL_ORDER if k in fee_kinds)))
+                fees.append(dataclasses.replace(key, channel_kinds=tuple(k for k in CHANNEL_ORDER if k in kinds)))
+
+        def listed_under(fee: FeeContent) -> int:
+            if not fee.channel_kinds:
+                return 0
+            found = (i for i, channel in enumerate(self.channels) if channel.kind in fee.channel_kinds)
+            return next(found, len(self.channels))
+
+        fees.sort(key=listed_under)
         applicant_order = ["citizen", "business", "organisation"]
         return dataclasses.replace(
             self,
@@ -532,17 +543,22 @@ class OfferingLinkReport:
 
 def _ministry_key(name: str) -> str:
     """``"Bộ xây dựng (Giao thông vận tải cũ)"`` → ``"xay dung"``: the sector a ministry names."""
-    base = re.sub(r"\(.*?\)", " ", name)
-    words = fold(base).split()
-    if words[:1] == ["bo"]:
-        words = words[1:]
-    return " ".join(words)
+    words = fold(re.sub(r"\(.*?\)", " ", name)).split()
+    return " ".join(words[1:]) if words[:1] == ["bo"] else ""
 
 
-def _department_sector(name: str) -> str:
-    """``"Sở Tư pháp Thành phố Hồ Chí Minh"`` → ``"tu phap thanh pho ho chi minh"``."""
-    words = fold(name).split()
-    return " ".join(words[1:]) if words[:1] == ["so"] else ""
+def _counterpart_prefix(sector: str) -> str:
+    """The folded name prefix of a ministry's body in a province: Bộ Tư pháp → Sở Tư pháp; the
+    police have no department but a provincial force (Bộ Công an → Công an Thành phố …)."""
+    return sector if sector == "cong an" else f"so {sector}"
+
+
+def _place(committee_name: str) -> str:
+    """``"Ủy ban nhân dân Thành phố Đà Nẵng"`` → ``"da nang"``: the place a People's Committee governs."""
+    folded = fold(committee_name)
+    for prefix in ("uy ban nhan dan", "ubnd", "thanh pho", "tinh"):
+        folded = folded.removeprefix(prefix).strip()
+    return folded
 
 
 def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> OfferingLinkReport:
@@ -550,19 +566,20 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
 
     - Cấp Bộ: the ministry whose name is the procedure's promulgating agency (cơ quan công bố).
     - Cấp tỉnh: in each province that has departments or a public-service centre loaded, the
-      department of the promulgating ministry's sector (Bộ Tư pháp → Sở Tư pháp; Bộ Xây dựng →
-      Sở Xây dựng…), else the province's public-service centre. A province's own procedure
-      (``catalog_type`` specific, published by a People's Committee) only in that province.
+      promulgating ministry's body there (Bộ Tư pháp → Sở Tư pháp; Bộ Xây dựng → Sở Xây dựng;
+      Bộ Công an → Công an tỉnh), else the province's public-service centre.
     - Cấp xã: every commune People's Committee loaded.
 
-    Agencies marked ``is_sample`` are the demo's; when none is marked, every active agency is used.
-    Existing offerings are kept (editors may have added them); their online level follows the version.
+    A province's own procedure (``catalog_type`` specific, published by its People's Committee) is
+    offered only in that province. Agencies marked ``is_sample`` are the demo's; when none is
+    marked, every active agency is used. Existing offerings are kept (editors may have added
+    some); their online level follows the published version.
     """
     report = OfferingLinkReport()
     agencies = Agency.objects.filter(is_active=True)
     if agencies.filter(is_sample=True).exists():
         agencies = agencies.filter(is_sample=True)
-    agency_list = list(agencies.only("id", "code", "name", "kind", "level1", "depth"))
+    agency_list = list(agencies.only("id", "code", "name", "kind", "level1").order_by("code"))
     if not agency_list:
         report.message_vi = "Chưa nạp cơ quan nào nên không liên kết dịch vụ công (chạy load_demo_agencies trước)."
         report.message_en = (
@@ -571,23 +588,20 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
         return report
 
     ministries = {_ministry_key(a.name): a for a in agency_list if a.kind == Agency.Kind.MINISTRY}
-    committees = {a.level1: a for a in agency_list if a.kind == Agency.Kind.PROVINCIAL_COMMITTEE}
-    departments: dict[str, list[Agency]] = defaultdict(list)
+    places = {a.level1: _place(a.name) for a in agency_list if a.kind == Agency.Kind.PROVINCIAL_COMMITTEE}
+    bodies: dict[str, list[Agency]] = defaultdict(list)
     centres: dict[str, list[Agency]] = defaultdict(list)
     for agency in agency_list:
-        if agency.kind == Agency.Kind.DEPARTMENT:
-            departments[agency.level1].append(agency)
+        if agency.kind in (Agency.Kind.DEPARTMENT, Agency.Kind.VERTICAL_UNIT) and agency.level1.startswith("H"):
+            bodies[agency.level1].append(agency)
         elif agency.kind == Agency.Kind.PUBLIC_SERVICE_CENTRE and agency.level1.startswith("H"):
             centres[agency.level1].append(agency)
     communes = [a for a in agency_list if a.kind == Agency.Kind.COMMUNE_COMMITTEE]
-    demo_provinces = sorted(set(departments) | set(centres))
+    demo_provinces = sorted(set(bodies) | set(centres))
 
-    def province_agencies(province: str, sector: str) -> list[Agency]:
-        matching = [
-            d
-            for d in departments.get(province, [])
-            if sector and (_department_sector(d.name) + " ").startswith(sector + " ")
-        ]
+    def provincial(province: str, sector: str) -> list[Agency]:
+        prefix = _counterpart_prefix(sector) if sector else ""
+        matching = [b for b in bodies.get(province, []) if prefix and f"{fold(b.name)} ".startswith(f"{prefix} ")]
         return matching or centres.get(province, [])[:1]
 
     queryset = Procedure.objects.filter(current_version__status=ProcedureVersion.Status.PUBLISHED).select_related(
@@ -600,24 +614,22 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
         version = procedure.current_version
         assert version is not None
         levels = set(version.levels or ())
-        targets: list[Agency] = []
         promulgator = version.promulgating_agency_name
-        sector = _ministry_key(promulgator) if fold(promulgator).startswith("bo ") else ""
+        sector = _ministry_key(promulgator)
+        specific = version.catalog_type == ProcedureVersion.CatalogType.SPECIFIC
+        provinces = demo_provinces
+        if specific:
+            own = fold(promulgator)
+            provinces = [p for p in places if places[p] and places[p] in own]
+        targets: list[Agency] = []
         if Level.MINISTRY in levels and sector in ministries:
             targets.append(ministries[sector])
         if Level.PROVINCE in levels:
-            provinces = demo_provinces
-            if version.catalog_type == ProcedureVersion.CatalogType.SPECIFIC:
-                own = fold(promulgator)
-                provinces = [
-                    p
-                    for p in demo_provinces
-                    if p in committees and _place(committees[p].name) and _place(committees[p].name) in own
-                ]
             for province in provinces:
-                targets.extend(province_agencies(province, sector))
-        if Level.COMMUNE in levels and version.catalog_type != ProcedureVersion.CatalogType.SPECIFIC:
-            targets.extend(communes)
+                if province in demo_provinces:
+                    targets.extend(provincial(province, sector))
+        if Level.COMMUNE in levels:
+            targets.extend(c for c in communes if not specific or c.level1 in provinces)
         if not targets:
             report.procedures_without_agency.append(procedure.code)
             continue
@@ -656,13 +668,3 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
         f"{len(report.procedures_without_agency)} procedures have no matching demo agency."
     )
     return report
-
-
-def _place(committee_name: str) -> str:
-    """``"Ủy ban nhân dân Thành phố Đà Nẵng"`` → ``"da nang"``: the place a People's Committee governs."""
-    folded = fold(committee_name)
-    for prefix in ("uy ban nhan dan", "ubnd"):
-        folded = folded.removeprefix(prefix).strip()
-    for prefix in ("thanh pho", "tinh"):
-        folded = folded.removeprefix(prefix).strip()
-    return folded

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import logging
 import time
@@ -292,21 +293,29 @@ def _time_amount(reader: _Reader, value: Any, path: str) -> Decimal | None:
     return amount.normalize() if amount == amount.to_integral_value() else amount
 
 
+def _kenh(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        return None
+    return KENH_KINDS.get(int(value))
+
+
+KENH_ISSUE = (
+    "phải là 1 (Trực tiếp), 2 (Trực tuyến) hoặc 3 (Dịch vụ bưu chính).",
+    "must be 1 (in person), 2 (online) or 3 (public post).",
+)
+
+
 def _channels(reader: _Reader, record: dict[str, Any]) -> tuple[list[ChannelContent], list[FeeContent]]:
-    """CACHTHUCTHUCHIEN → channels, and the fees listed under them (merged when the same fee is
-    listed under several channels). Also reads the nested form some national systems send:
-    ``THOIGIAN: [{THOIGIANGIAIQUYET, DONVITINH, MOTA, PHILEPHI}]``."""
+    """CACHTHUCTHUCHIEN → channels, and the fees listed under them; then the fees listed outside
+    any channel (top-level PHILEPHI). Also reads the nested form some national systems send:
+    ``THOIGIAN: [{THOIGIANGIAIQUYET, DONVITINH, MOTA, PHILEPHI}]``. The same fee listed under
+    several channels becomes one fee (see :meth:`ProcedureContent.normalised`)."""
     channels: list[ChannelContent] = []
-    fee_kinds: dict[FeeContent, list[str]] = {}
+    fees: list[FeeContent] = []
     for path, entry in reader.objects(record, "CACHTHUCTHUCHIEN", "CACHTHUCTHUCHIEN"):
-        kenh = entry.get("KENH")
-        kind = KENH_KINDS.get(int(kenh)) if isinstance(kenh, int | str) and str(kenh).strip().isdigit() else None
-        if kind is None or isinstance(kenh, bool):
-            reader.fail(
-                f"{path}.KENH",
-                "phải là 1 (Trực tiếp), 2 (Trực tuyến) hoặc 3 (Dịch vụ bưu chính).",
-                "must be 1 (in person), 2 (online) or 3 (public post).",
-            )
+        kind = _kenh(entry.get("KENH"))
+        if kind is None:
+            reader.fail(f"{path}.KENH", *KENH_ISSUE)
             continue
         timings: list[tuple[str, dict[str, Any], str]] = []
         if isinstance(entry.get("THOIGIAN"), list):
@@ -328,23 +337,22 @@ def _channels(reader: _Reader, record: dict[str, Any]) -> tuple[list[ChannelCont
                         f"đơn vị “{unit_text}” không được hỗ trợ (dùng Ngày làm việc, Ngày hoặc Giờ làm việc).",
                         f"unknown unit “{unit_text}” (use Ngày làm việc, Ngày or Giờ làm việc).",
                     )
-            if amount is not None and not unit and unit_text.strip() == "":
+            elif amount is not None:
                 reader.fail(f"{timing_path}.DONVITINH", "cần có đơn vị cho thời hạn.", "a time limit needs a unit.")
-            if unit and amount is None and timing.get(amount_key) in (None, ""):
+            if amount is None:
                 unit = ""
             description = reader.text(timing, "MOTA", f"{timing_path}.MOTA")
             channels.append(ChannelContent(kind=kind, time_amount=amount, time_unit=unit, description=description))
-            for fee in _fees(reader, timing, f"{timing_path}.PHILEPHI"):
-                kinds = fee_kinds.setdefault(fee, [])
-                if kind not in kinds:
-                    kinds.append(kind)
-    for fee in _fees(reader, record, "PHILEPHI"):
-        fee_kinds.setdefault(fee, [])
-    fees = [dataclasses.replace(fee, channel_kinds=tuple(kinds)) for fee, kinds in fee_kinds.items()]
+            fees.extend(
+                dataclasses.replace(fee, channel_kinds=(kind,))
+                for fee in _fees(reader, timing, f"{timing_path}.PHILEPHI")
+            )
+    fees.extend(_fees(reader, record, "PHILEPHI", with_channels=True))
     return channels, fees
 
 
-def _fees(reader: _Reader, obj: dict[str, Any], path: str) -> list[FeeContent]:
+def _fees(reader: _Reader, obj: dict[str, Any], path: str, *, with_channels: bool = False) -> list[FeeContent]:
+    """PHILEPHI entries; outside a channel an entry may say which channels it is for (``KENH: [1, 3]``)."""
     fees = []
     for fee_path, fee in reader.objects(obj, "PHILEPHI", path):
         amount = reader.integer(fee, "SOTIEN", f"{fee_path}.SOTIEN")
@@ -355,11 +363,20 @@ def _fees(reader: _Reader, obj: dict[str, Any], path: str) -> list[FeeContent]:
                 "số tiền ghi bằng đồng Việt Nam; ngoại tệ ghi trong MOTA, để SOTIEN trống.",
                 "amounts are in Vietnamese đồng; put a foreign-currency fee in MOTA and leave SOTIEN empty.",
             )
+        kinds: list[str] = []
+        if with_channels:
+            for index, kenh in enumerate(reader.items(fee, "KENH", f"{fee_path}.KENH"), 1):
+                kind = _kenh(kenh)
+                if kind is None:
+                    reader.fail(f"{fee_path}.KENH[{index}]", *KENH_ISSUE)
+                elif kind not in kinds:
+                    kinds.append(kind)
         fees.append(
             FeeContent(
                 code=reader.text(fee, "MAPHILEPHI", f"{fee_path}.MAPHILEPHI", max_length=max_length_of(Fee, "code")),
                 amount=amount,
                 description=reader.text(fee, "MOTA", f"{fee_path}.MOTA"),
+                channel_kinds=tuple(kinds),
             )
         )
     return fees
@@ -613,27 +630,31 @@ def _date(value: dt.date | None) -> str | None:
 def record_from_content(content: ProcedureContent) -> dict[str, Any]:
     """The national record of a procedure's content; :func:`content_from_record` reads it back equal."""
     content = content.normalised()
+    offered = {channel.kind for channel in content.channels}
     channels = []
     placed_kinds: set[str] = set()
     for channel in content.channels:
+        first_of_kind = channel.kind not in placed_kinds
+        placed_kinds.add(channel.kind)
         fees = [
             fee
             for fee in content.fees
-            if not fee.channel_kinds or (channel.kind in fee.channel_kinds and channel.kind not in placed_kinds)
+            if not fee.channel_kinds or (first_of_kind and channel.kind in fee.channel_kinds)
         ]
-        placed_kinds.add(channel.kind)
         channels.append(
             {
                 "KENH": KIND_KENH[channel.kind],
                 "THOIGIAN": _number(channel.time_amount),
                 "DONVITINH": UNIT_LABELS.get(channel.time_unit) if channel.time_unit else None,
                 "MOTA": channel.description or None,
-                "PHILEPHI": [
-                    {"MAPHILEPHI": fee.code or None, "SOTIEN": fee.amount, "MOTA": fee.description or None}
-                    for fee in fees
-                ],
+                "PHILEPHI": [_fee_record(fee) for fee in fees],
             }
         )
+    unplaced = [
+        fee
+        for fee in content.fees
+        if (not fee.channel_kinds and not offered) or (fee.channel_kinds and not offered & set(fee.channel_kinds))
+    ]
     record: dict[str, Any] = {
         "MATTHC": content.code,
         "TENTTHC": content.name,
@@ -691,12 +712,16 @@ def record_from_content(content: ProcedureContent) -> dict[str, Any]:
         "DUONGDANNGUON": content.source_url or None,
         "NGAYTHUTHAP": _date(content.source_date),
     }
-    if not content.channels and content.fees:
+    if unplaced:
         record["PHILEPHI"] = [
-            {"MAPHILEPHI": fee.code or None, "SOTIEN": fee.amount, "MOTA": fee.description or None}
-            for fee in content.fees
+            {**_fee_record(fee), **({"KENH": [KIND_KENH[k] for k in fee.channel_kinds]} if fee.channel_kinds else {})}
+            for fee in unplaced
         ]
     return record
+
+
+def _fee_record(fee: FeeContent) -> dict[str, Any]:
+    return {"MAPHILEPHI": fee.code or None, "SOTIEN": fee.amount, "MOTA": fee.description or None}
 
 
 def _grouped(rows: list[tuple[str, Any]], *, key: str) -> list[dict[str, Any]]:
@@ -844,50 +869,68 @@ def _raw_code(record: object) -> str:
     return ""
 
 
+CHUNK_SIZE = 200
+
+
+def _published(codes: set[str]) -> dict[str, tuple[ProcedureContent, int]]:
+    """The published content (and version number) of the given procedures, in a fixed number of queries."""
+    versions = (
+        ProcedureVersion.objects.filter(status=ProcedureVersion.Status.PUBLISHED, procedure__code__in=codes)
+        .select_related("procedure", "field")
+        .prefetch_related("steps", "channels", "fees", "documents", "results", "legal_bases")
+    )
+    return {v.procedure.code: (procedure_content_of(v), v.number) for v in versions}
+
+
+def _write(position: int, content: ProcedureContent) -> RecordReport:
+    try:
+        with transaction.atomic():
+            result = procedure_import(content=content)
+    except ApiError as error:
+        return RecordReport(position, content.code, "rejected", issues=[Issue("", error.message_vi, error.message_en)])
+    except (DatabaseError, ValidationError) as error:
+        logger.warning("catalogue import: record %s (%s) not written: %s", position, content.code, error)
+        issue = Issue(
+            "", f"Không ghi được vào cơ sở dữ liệu: {error}", f"Could not be written to the database: {error}"
+        )
+        return RecordReport(position, content.code, "rejected", issues=[issue])
+    return RecordReport(position, content.code, result.outcome, result.version.number)
+
+
 def import_records(records: Iterable[object]) -> ImportReport:
     """Import a dump: each record validated and written in its own transaction.
 
     A rejected record writes nothing and never stops the others; the report says, per record,
     whether it was created, published as a new version, unchanged or rejected (with the reasons).
+    Records are read in chunks, and each chunk's published versions are read at once, so a dump
+    that is mostly unchanged costs a few queries per chunk; a record that differs is compared and
+    written again under the procedure's lock by :func:`procedure_import`.
     """
     report = ImportReport()
     started = time.perf_counter()
-    for position, record in enumerate(records, 1):
-        code = _raw_code(record)
-        if isinstance(record, UnreadableRecord):
-            report.records.append(
-                RecordReport(position, code, "rejected", issues=[Issue("", record.message_vi, record.message_en)])
-            )
-            continue
-        try:
-            content = content_from_record(record)
-        except RecordInvalid as invalid:
-            report.records.append(RecordReport(position, code, "rejected", issues=invalid.issues))
-            continue
-        try:
-            with transaction.atomic():
-                result = procedure_import(content=content)
-        except ApiError as error:
-            report.records.append(
-                RecordReport(position, content.code, "rejected", issues=[Issue("", error.message_vi, error.message_en)])
-            )
-        except (DatabaseError, ValidationError) as error:
-            logger.warning("catalogue import: record %s (%s) not written: %s", position, content.code, error)
-            report.records.append(
-                RecordReport(
-                    position,
-                    content.code,
-                    "rejected",
-                    issues=[
-                        Issue(
-                            "",
-                            f"Không ghi được vào cơ sở dữ liệu: {error}",
-                            f"Could not be written to the database: {error}",
-                        )
-                    ],
-                )
-            )
-        else:
-            report.records.append(RecordReport(position, content.code, result.outcome, result.version.number))
+    numbered = enumerate(records, 1)
+    while chunk := list(itertools.islice(numbered, CHUNK_SIZE)):
+        parsed: list[tuple[int, ProcedureContent | RecordReport]] = []
+        for position, record in chunk:
+            code = _raw_code(record)
+            if isinstance(record, UnreadableRecord):
+                issues = [Issue("", record.message_vi, record.message_en)]
+                parsed.append((position, RecordReport(position, code, "rejected", issues=issues)))
+                continue
+            try:
+                parsed.append((position, content_from_record(record)))
+            except RecordInvalid as invalid:
+                parsed.append((position, RecordReport(position, code, "rejected", issues=invalid.issues)))
+        published = _published({item.code for _, item in parsed if isinstance(item, ProcedureContent)})
+        for position, item in parsed:
+            if isinstance(item, RecordReport):
+                report.records.append(item)
+                continue
+            known = published.get(item.code)
+            if known is not None and known[0].same_as(item):
+                report.records.append(RecordReport(position, item.code, "unchanged", known[1]))
+                continue
+            published.pop(item.code, None)
+            report.records.append(_write(position, item))
     report.seconds = time.perf_counter() - started
     return report
