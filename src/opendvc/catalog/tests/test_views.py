@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from opendvc.agencies.models import AdministrativeUnit, Agency
 from opendvc.catalog.models import (
-    CatalogRevision,
     Channel,
     Fee,
     Field,
@@ -25,6 +26,7 @@ from opendvc.catalog.models import (
     ServiceOffering,
 )
 from opendvc.catalog.search import search_index_reset
+from opendvc.catalog.services import catalog_revision_bump
 
 SEARCH = reverse("catalog:procedure_search")
 
@@ -41,12 +43,6 @@ KHAI_SINH_DOCUMENT = (
     "Giấy chứng sinh; trường hợp không có Giấy chứng sinh thì nộp văn bản của người làm chứng xác nhận về việc "
     "sinh; nếu không có người làm chứng thì phải có giấy cam đoan về việc sinh."
 )
-
-
-def catalog_revision_bump() -> None:
-    revision, _ = CatalogRevision.objects.get_or_create(pk=1)
-    revision.revision += 1
-    revision.save()
 
 
 def _procedure(code: str, name: str, **fields: object) -> ProcedureVersion:
@@ -278,8 +274,8 @@ def test_search_page_works_without_javascript(client: Client, catalogue: None) -
     assert 'hx-get="/thu-tuc/"' in form.group(0) and 'hx-target="#search-results"' in form.group(0)
     for name in ("q", "field", "agency", "province", "applicant", "online_level"):
         assert f'name="{name}"' in html
-    assert '<option value="H29.25">Công an Thành phố Hồ Chí Minh</option>' in html
-    assert '<option value="79">Thành phố Hồ Chí Minh</option>' in html
+    assert '<option lang="vi" value="H29.25">Công an Thành phố Hồ Chí Minh</option>' in html
+    assert '<option lang="vi" value="79">Thành phố Hồ Chí Minh</option>' in html
 
 
 @pytest.mark.parametrize(
@@ -410,3 +406,30 @@ def test_procedure_page_in_english(client: Client, catalogue: None) -> None:
     assert "Online" in text
     assert "135.000 đ" in text
     assert "Đổi giấy phép lái xe" in text
+
+
+# --- the real sample, loaded as `make run` loads it -----------------------------------------------
+
+
+def test_pages_of_the_loaded_sample_catalogue(client: Client, db: None, settings) -> None:
+    settings.CATALOG_INDEX_CHECK_SECONDS = 0
+    cache.clear()
+    search_index_reset()
+    call_command("load_demo_catalog", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    response = client.get(SEARCH, {"q": "cap doi giay phep lai xe"})
+    first = re.search(r'href="/thu-tuc/([\d.]+)/">([^<]+)</a>', response.content.decode())
+    assert first and first.groups() == ("3.000347", "Đổi giấy phép lái xe")
+
+    text = text_of(client.get(detail("3.000347")))
+    assert "Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần" in text
+    assert "5 ngày làm việc" in text
+    assert "Thông tư số 12/2025/TT-BCA" in text
+
+    text = text_of(client.get(detail("1.001612")))
+    assert "Trực tuyến, Dịch vụ bưu chính 150.000 đ" in text
+    assert "Trực tiếp 50.000 đ" in text
+
+    text = text_of(client.get(detail("1.001193")))
+    assert "Giấy tờ phải nộp" in text and "Giấy tờ phải xuất trình" in text
+    assert "Giấy khai sinh" in text

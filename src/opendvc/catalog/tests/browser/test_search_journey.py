@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from opendvc.catalog.search import search_index_reset
@@ -27,13 +29,23 @@ def catalogue(transactional_db: None, settings) -> None:
     make_sample_catalogue()
 
 
+@pytest.fixture
+def demo_catalogue(transactional_db: None, settings) -> None:
+    """The 305 real procedures of the sample, loaded as `make run` loads them."""
+    settings.CATALOG_INDEX_CHECK_SECONDS = 0
+    cache.clear()
+    search_index_reset()
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo_catalog", stdout=quiet)
+
+
 def assert_accessible(page: Page, axe_violations: AxeCheck) -> None:
     violations = axe_violations(page)
     assert not violations, f"axe-core found on {page.url}:\n" + json.dumps(violations, ensure_ascii=False, indent=2)
 
 
 def test_find_driving_licence_exchange_without_accents_and_read_its_fee(
-    page: Page, catalogue: None, axe_violations: AxeCheck
+    page: Page, demo_catalogue: None, axe_violations: AxeCheck
 ) -> None:
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tìm thủ tục hành chính")
@@ -45,6 +57,7 @@ def test_find_driving_licence_exchange_without_accents_and_read_its_fee(
     expect(page).to_have_url(re.compile(r"/thu-tuc/\?q=cap\+doi\+giay\+phep\+lai\+xe$"))
     result = page.get_by_role("link", name="Đổi giấy phép lái xe", exact=True)
     expect(result).to_be_visible()
+    expect(page.locator(".usa-collection__heading").first).to_have_text("Đổi giấy phép lái xe")
     expect(page.get_by_role("status")).to_contain_text("Tìm thấy")
     assert_accessible(page, axe_violations)
 
@@ -52,7 +65,6 @@ def test_find_driving_licence_exchange_without_accents_and_read_its_fee(
     expect(page).to_have_url(re.compile(r"/thu-tuc/3\.000347/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Đổi giấy phép lái xe")
     fees = page.get_by_role("region", name="Phí, lệ phí")
-    expect(fees).to_contain_text("135.000 đ")
     expect(fees).to_contain_text("Lệ phí cấp giấy phép lái xe: 135.000 đồng/lần")
     expect(page.get_by_role("region", name="Nộp hồ sơ ở đâu và mất bao lâu")).to_contain_text("5 ngày làm việc")
     assert_accessible(page, axe_violations)
