@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from opendvc.agencies.api import router as agencies_router
 from opendvc.agencies.api import units_router
 from opendvc.catalog.api import router as catalog_router
+from opendvc.core.api import router as calendar_router
 from opendvc.core.errors import ApiError, error_body
 
 api = NinjaAPI(
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/v1/administrative-units", units_router)
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/procedures", catalog_router)
+api.add_router("/v1/calendar", calendar_router)
 
 
 @api.exception_handler(ApiError)
