@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -326,6 +327,9 @@ class ProcedureAdmin(CatalogRevisionMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         return ["code", *fields] if obj is not None else fields
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:
+        return list(self.inlines) if obj is not None else []
 
     @admin.display(description=_("tên thủ tục"), ordering="current_version__name")
     def current_name(self, obj: Procedure) -> str:

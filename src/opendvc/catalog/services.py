@@ -260,15 +260,14 @@ def catalog_revision_bump() -> int:
 
     Runs in the caller's transaction when there is one, so the bump commits (or not) with the write.
     """
-    with transaction.atomic():
-        updated = CatalogRevision.objects.filter(pk=1).update(revision=F("revision") + 1, changed_at=timezone.now())
-        if not updated:
-            try:
-                with transaction.atomic():
-                    CatalogRevision.objects.create(pk=1, revision=1)
-            except IntegrityError:
-                CatalogRevision.objects.filter(pk=1).update(revision=F("revision") + 1, changed_at=timezone.now())
-        return CatalogRevision.objects.values_list("revision", flat=True).get(pk=1)
+    updated = CatalogRevision.objects.filter(pk=1).update(revision=F("revision") + 1, changed_at=timezone.now())
+    if not updated:
+        try:
+            with transaction.atomic():
+                CatalogRevision.objects.create(pk=1, revision=1)
+        except IntegrityError:
+            CatalogRevision.objects.filter(pk=1).update(revision=F("revision") + 1, changed_at=timezone.now())
+    return CatalogRevision.objects.values_list("revision", flat=True).get(pk=1)
 
 
 # --- Writing versions ---------------------------------------------------------------------------------
@@ -411,13 +410,14 @@ class ProcedureImportResult:
     version: ProcedureVersion
 
 
-def procedure_import(*, content: ProcedureContent) -> ProcedureImportResult:
+def procedure_import(*, content: ProcedureContent, bump_revision: bool = True) -> ProcedureImportResult:
     """Publish a procedure's text as read from the national database (or an adapter of it).
 
     New code: the procedure and its version 1 are created, published. Same text as the published
     version: nothing is written. Different text: a new version (number + 1) is published and the
     previous one is kept, superseded (Decree 63/2010/NĐ-CP, Art. 15; Circular 02/2017/TT-VPCP).
-    All of it or nothing is written; the catalogue revision is bumped with the write.
+    All of it or nothing is written; the catalogue revision is bumped with the write, unless the
+    caller (an import of many records) bumps it once for all with ``bump_revision=False``.
     """
     content = content.normalised()
     with transaction.atomic():
@@ -436,13 +436,14 @@ def procedure_import(*, content: ProcedureContent) -> ProcedureImportResult:
         version = _version_create(
             procedure=procedure,
             content=content,
-            number=procedure_version_next_number(procedure=procedure),
+            number=1 if created else procedure_version_next_number(procedure=procedure),
             status=ProcedureVersion.Status.PUBLISHED,
             change_note="" if current is None else "Cập nhật từ Cơ sở dữ liệu quốc gia về TTHC",
         )
         procedure.current_version = version
         procedure.save(update_fields=["current_version", "updated_at"])
-        catalog_revision_bump()
+        if bump_revision:
+            catalog_revision_bump()
     return ProcedureImportResult("created" if current is None and created else "new_version", version)
 
 

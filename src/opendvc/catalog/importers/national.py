@@ -29,7 +29,7 @@ from typing import IO, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.db.models import Model
 
 from opendvc.catalog.models import (
@@ -54,6 +54,7 @@ from opendvc.catalog.services import (
     ProcedureContent,
     ResultContent,
     StepContent,
+    catalog_revision_bump,
     procedure_content_of,
     procedure_import,
 )
@@ -884,8 +885,7 @@ def _published(codes: set[str]) -> dict[str, tuple[ProcedureContent, int]]:
 
 def _write(position: int, content: ProcedureContent) -> RecordReport:
     try:
-        with transaction.atomic():
-            result = procedure_import(content=content)
+        result = procedure_import(content=content, bump_revision=False)
     except ApiError as error:
         return RecordReport(position, content.code, "rejected", issues=[Issue("", error.message_vi, error.message_en)])
     except (DatabaseError, ValidationError) as error:
@@ -902,6 +902,7 @@ def import_records(records: Iterable[object]) -> ImportReport:
 
     A rejected record writes nothing and never stops the others; the report says, per record,
     whether it was created, published as a new version, unchanged or rejected (with the reasons).
+    The catalogue revision is bumped once, after the last record, when anything was written.
     Records are read in chunks, and each chunk's published versions are read at once, so a dump
     that is mostly unchanged costs a few queries per chunk; a record that differs is compared and
     written again under the procedure's lock by :func:`procedure_import`.
@@ -932,5 +933,7 @@ def import_records(records: Iterable[object]) -> ImportReport:
                 continue
             published.pop(item.code, None)
             report.records.append(_write(position, item))
+    if report.count("created") or report.count("new_version"):
+        catalog_revision_bump()
     report.seconds = time.perf_counter() - started
     return report

@@ -31,7 +31,7 @@ from opendvc.catalog.models import (
 from opendvc.core.codes import parse_agency_code
 
 
-class FieldFactory(factory.django.DjangoModelFactory):
+class FieldFactory(factory.django.DjangoModelFactory[Field]):
     class Meta:
         model = Field
         django_get_or_create = ("code",)
@@ -41,18 +41,19 @@ class FieldFactory(factory.django.DjangoModelFactory):
     ministry_name = "Bộ Tư pháp"
 
 
-class ProcedureFactory(factory.django.DjangoModelFactory):
+class ProcedureFactory(factory.django.DjangoModelFactory[Procedure]):
     class Meta:
         model = Procedure
 
     code = factory.Sequence(lambda n: f"9.{n:06d}")
 
 
-class ProcedureVersionFactory(factory.django.DjangoModelFactory):
+class ProcedureVersionFactory(factory.django.DjangoModelFactory[ProcedureVersion]):
     """A published version, made the procedure's current one."""
 
     class Meta:
         model = ProcedureVersion
+        skip_postgeneration_save = True
 
     procedure = factory.SubFactory(ProcedureFactory)
     number = 1
@@ -66,15 +67,15 @@ class ProcedureVersionFactory(factory.django.DjangoModelFactory):
     publication_decision = "163/QĐ-BTP"
 
     @factory.post_generation
-    def make_current(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        if create and self.status == ProcedureVersion.Status.PUBLISHED:
-            self.procedure.current_version = self
-            self.procedure.save(update_fields=["current_version"])
+    def make_current(obj: ProcedureVersion, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and obj.status == ProcedureVersion.Status.PUBLISHED:
+            obj.procedure.current_version = obj
+            obj.procedure.save(update_fields=["current_version"])
 
 
 def procedure_with_parts(*, code: str = "1.001193", **kwargs: Any) -> ProcedureVersion:
     """A published version with one row of every part (step, channel, fee, document, result, legal basis)."""
-    version = ProcedureVersionFactory(procedure=ProcedureFactory(code=code), **kwargs)
+    version = ProcedureVersionFactory.create(procedure=ProcedureFactory.create(code=code), **kwargs)
     ProcedureStep.objects.create(version=version, position=1, description="Nộp hồ sơ tại Ủy ban nhân dân cấp xã")
     Channel.objects.create(
         version=version, position=1, kind=ChannelKind.ONLINE, time_amount=Decimal(1), time_unit=TimeUnit.WORKING_DAYS
@@ -86,7 +87,7 @@ def procedure_with_parts(*, code: str = "1.001193", **kwargs: Any) -> ProcedureV
     return version
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("code",)
@@ -116,7 +117,7 @@ def demo_agencies() -> dict[str, Agency]:
         ("H29.60.01", "Ủy ban nhân dân Phường Sài Gòn", Agency.Kind.COMMUNE_COMMITTEE),
         ("H26.60.01", "Ủy ban nhân dân Phường Hoàn Kiếm", Agency.Kind.COMMUNE_COMMITTEE),
     ]
-    return {code: AgencyFactory(code=code, name=name, kind=kind) for code, name, kind in rows}
+    return {code: AgencyFactory.create(code=code, name=name, kind=kind) for code, name, kind in rows}
 
 
 @cache

@@ -82,7 +82,7 @@ def test_a_file_that_cannot_be_read_fails_the_command(tmp_path: Path, content: s
 
 def test_offerings_follow_levels_and_the_promulgating_ministry() -> None:
     demo_agencies()
-    AgencyFactory(code="H17.60.01", name="Ủy ban nhân dân Phường Hải Châu", kind=Agency.Kind.COMMUNE_COMMITTEE)
+    AgencyFactory.create(code="H17.60.01", name="Ủy ban nhân dân Phường Hải Châu", kind=Agency.Kind.COMMUNE_COMMITTEE)
     codes = ["1.001193", "2.000779", "3.000347", "1.013233", "1.012786", "3.000333", "1.009141", "1.001612"]
     import_records(sample_records(sample_entries(*codes)))
     report = offerings_link_demo()
@@ -97,7 +97,7 @@ def test_offerings_follow_levels_and_the_promulgating_ministry() -> None:
     assert report.procedures_without_agency == []
 
     full = ServiceOffering.objects.filter(procedure__code="3.000347").get()
-    assert full.online_level == Procedure.objects.get(code="3.000347").current_version.online_level
+    assert full.online_level == ProcedureVersion.objects.get(procedure__code="3.000347").online_level
     assert full.online_service_code == "3.000347.01"
 
     again = offerings_link_demo()

@@ -62,7 +62,7 @@ def test_a_record_is_imported_with_every_part() -> None:
     version = procedure.current_version
     assert version is not None and version.number == 1 and version.status == ProcedureVersion.Status.PUBLISHED
     assert version.name == "Thủ tục đăng ký khai sinh"
-    assert (version.field.code, version.field.name) == ("G15-TP07", "Hộ tịch")
+    assert version.field is not None and (version.field.code, version.field.name) == ("G15-TP07", "Hộ tịch")
     assert version.levels == ["xa"] and version.applicant_types == ["citizen"]
     assert version.online_level == "full" and version.catalog_type == "standard"
     assert version.effective_from == dt.date(2026, 1, 1) and version.published_at is not None

@@ -58,7 +58,7 @@ def test_birth_registration_takes_one_working_day_and_is_free() -> None:
     assert channels(version) == {kind: (Decimal(1), TimeUnit.WORKING_DAYS, "") for kind in ALL}
     fee = version.fees.get()
     assert (fee.amount, fee.description, fee.channel_kinds) == (0, "Miễn phí", [])
-    assert version.levels == ["xa"] and version.field.code == "G15-TP07"
+    assert version.levels == ["xa"] and version.field is not None and version.field.code == "G15-TP07"
     assert version.applicant_types == ["citizen"] and version.applicant_types_inferred
     assert version.publication_decision == "163/QĐ-BTP" and version.promulgating_agency_name == "Bộ Tư pháp"
     assert version.is_sample and version.source_url.startswith("https://dichvucong.gov.vn/")
@@ -122,7 +122,7 @@ def test_legal_basis_numbers_are_extracted() -> None:
 
 def test_a_case_title_too_long_for_the_catalogue_keeps_its_whole_text() -> None:
     version = imported("1.011441")["1.011441"]
-    limit = RequiredDocument._meta.get_field("group_title").max_length
+    limit = RequiredDocument._meta.get_field("group_title").max_length or 0
     long_titles = [d for d in version.documents.all() if d.group_title.endswith(" …")]
     assert long_titles and all(len(d.group_title) <= limit for d in long_titles)
     assert any(d.name.startswith("Hồ sơ đăng ký đối với nhà ở, công trình xây dựng") for d in long_titles)
