@@ -44,12 +44,14 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.db import transaction
 from django.db.models import Q
 
 from opendvc.core.errors import ApiError
 
 if TYPE_CHECKING:
     from opendvc.agencies.models import Agency
+    from opendvc.core.models import CalendarDay
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,9 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 INTERCONNECTED_CUTOFF = time(15, 0)
 """Decree 63/2024/NĐ-CP, Art. 6: interconnected dossiers received after 15:00 count from the next working day."""
 MAX_AMOUNT = Decimal(3650)
-MIN_YEAR, MAX_YEAR = 1995, 2199
+# The `holidays` package knows the lunar calendar up to 2100; the longest time limit (3650 working
+# days, about 14 years) must end before it.
+MIN_YEAR, MAX_YEAR = 1995, 2085
 # No real calendar has a year without a working day; past this, the agency's configuration is broken.
 _SEARCH_HORIZON_DAYS = 400
 _WEEKEND_NAMES = {5: "Thứ Bảy", 6: "Chủ nhật"}
@@ -287,6 +291,20 @@ def calendar_entries(*, start: date, end: date, agency: Agency | None = None) ->
         "date", "kind", "name", "agency__code"
     )
     return [CalendarEntry(day, kind, name, code) for day, kind, name, code in rows]
+
+
+@transaction.atomic
+def calendar_day_upsert(
+    *, day: date, kind: str, name: str, legal_basis: str = "", agency: Agency | None = None
+) -> CalendarDay:
+    """Record a decided day (national when ``agency`` is None), replacing the row of the same date and scope."""
+    from opendvc.core.models import CalendarDay
+
+    row = CalendarDay.objects.filter(date=day, agency=agency).first() or CalendarDay(date=day, agency=agency)
+    row.kind, row.name, row.legal_basis = kind, name, legal_basis
+    row.full_clean()
+    row.save()
+    return row
 
 
 class WorkingCalendar:

@@ -3,10 +3,14 @@ the 15:00 cut-off, working hours and supplement pauses, with the 2026 decisions 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from opendvc.agencies.models import Agency
 from opendvc.core.calendar import (
@@ -389,3 +393,35 @@ def test_open_dossiers_are_on_time_until_the_due_moment() -> None:
     due = at(2026, 2, 26, 9, 30)
     assert classify_open(now=due, due_at=due) == "on_time"
     assert classify_open(now=due + timedelta(minutes=1), due_at=due) == "overdue"
+
+
+# --- Loading decided days ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_load_calendar_records_decided_days_and_shows_the_year(tmp_path: Path) -> None:
+    make_agency("H29")
+    decisions = [
+        {"date": "2027-02-05", "kind": "holiday", "name": "Tết Nguyên đán", "legal_basis": "Thông báo thử"},
+        {"date": "2027-02-13", "kind": "makeup_working_day", "name": "Làm bù", "legal_basis": "Thông báo thử"},
+        {"date": "2027-03-15", "kind": "day_off", "name": "Lễ hội địa phương", "agency": "H29"},
+    ]
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps(decisions), encoding="utf-8")
+    call_command("load_calendar", str(path), stdout=StringIO())
+    call_command("load_calendar", str(path), stdout=StringIO())  # loading twice changes nothing
+    assert CalendarDay.objects.filter(date__year=2027).count() == 3
+    assert is_working_day(date(2027, 2, 13))
+    shown = StringIO()
+    call_command("load_calendar", show=2027, agency="H29", stdout=shown)
+    assert "13/02/2027  làm việc  Làm bù" in shown.getvalue()
+    assert "15/03/2027  nghỉ      Lễ hội địa phương" in shown.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_calendar_refuses_a_bad_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{"date": "2027-02-05", "kind": "party", "name": "?"}]), encoding="utf-8")
+    with pytest.raises(CommandError, match="item 1"):
+        call_command("load_calendar", str(path), stdout=StringIO())
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
