@@ -36,6 +36,9 @@ class Command(BaseCommand):
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 count = records_write(records_export(), stream, lines=lines)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
             os.replace(temporary, target)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
