@@ -554,6 +554,14 @@ def _counterpart_prefix(sector: str) -> str:
     return sector if sector == "cong an" else f"so {sector}"
 
 
+def _province_key(agency: Agency) -> str | None:
+    """The province an agency serves: its province when recorded, else its ``H..`` level-1 code.
+    Ministry-coded provincial bodies (``G01.79`` Công an Thành phố Hồ Chí Minh) have a province."""
+    if agency.province_id is not None:
+        return f"unit:{agency.province_id}"
+    return f"code:{agency.level1}" if agency.level1.startswith("H") else None
+
+
 def _place(committee_name: str) -> str:
     """``"Ủy ban nhân dân Thành phố Đà Nẵng"`` → ``"da nang"``: the place a People's Committee governs."""
     folded = fold(committee_name)
@@ -565,12 +573,14 @@ def _place(committee_name: str) -> str:
 def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> OfferingLinkReport:
     """Link each published procedure to the loaded demo agencies that would provide it.
 
-    - Cấp Bộ: the ministry whose name is the procedure's promulgating agency (cơ quan công bố).
+    - Cấp Bộ: the ministry whose name is the procedure's promulgating agency (cơ quan công bố), or
+      its departments named among the executing agencies (Cục Cảnh sát giao thông…).
     - Cấp tỉnh: in each province that has departments or a public-service centre loaded, the
       promulgating ministry's body there (Bộ Tư pháp → Sở Tư pháp; Bộ Xây dựng → Sở Xây dựng;
       Bộ Công an → Công an tỉnh), else the province's public-service centre.
     - Cấp xã: every commune People's Committee loaded.
 
+    Agencies are placed in a province by their recorded province, else by their ``H..`` code.
     A province's own procedure (``catalog_type`` specific, published by its People's Committee) is
     offered only in that province. Agencies marked ``is_sample`` are the demo's; when none is
     marked, every active agency is used. Existing offerings are kept (editors may have added
@@ -580,7 +590,7 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
     agencies = Agency.objects.filter(is_active=True)
     if agencies.filter(is_sample=True).exists():
         agencies = agencies.filter(is_sample=True)
-    agency_list = list(agencies.only("id", "code", "name", "kind", "level1").order_by("code"))
+    agency_list = list(agencies.only("id", "code", "name", "kind", "level1", "province_id").order_by("code"))
     if not agency_list:
         report.message_vi = "Chưa nạp cơ quan nào nên không liên kết dịch vụ công (chạy load_demo_agencies trước)."
         report.message_en = (
@@ -589,16 +599,32 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
         return report
 
     ministries = {_ministry_key(a.name): a for a in agency_list if a.kind == Agency.Kind.MINISTRY}
-    places = {a.level1: _place(a.name) for a in agency_list if a.kind == Agency.Kind.PROVINCIAL_COMMITTEE}
+    ministry_units = {fold(a.name): a for a in agency_list if a.kind == Agency.Kind.MINISTRY_UNIT}
+    places: dict[str, str] = {}
     bodies: dict[str, list[Agency]] = defaultdict(list)
     centres: dict[str, list[Agency]] = defaultdict(list)
+    communes: dict[str, list[Agency]] = defaultdict(list)
     for agency in agency_list:
-        if agency.kind in (Agency.Kind.DEPARTMENT, Agency.Kind.VERTICAL_UNIT) and agency.level1.startswith("H"):
-            bodies[agency.level1].append(agency)
-        elif agency.kind == Agency.Kind.PUBLIC_SERVICE_CENTRE and agency.level1.startswith("H"):
-            centres[agency.level1].append(agency)
-    communes = [a for a in agency_list if a.kind == Agency.Kind.COMMUNE_COMMITTEE]
+        province = _province_key(agency)
+        if province is None:
+            continue
+        if agency.kind == Agency.Kind.PROVINCIAL_COMMITTEE:
+            places[province] = _place(agency.name)
+        elif agency.kind in (Agency.Kind.DEPARTMENT, Agency.Kind.VERTICAL_UNIT):
+            bodies[province].append(agency)
+        elif agency.kind == Agency.Kind.PUBLIC_SERVICE_CENTRE:
+            centres[province].append(agency)
+        elif agency.kind == Agency.Kind.COMMUNE_COMMITTEE:
+            communes[province].append(agency)
     demo_provinces = sorted(set(bodies) | set(centres))
+
+    def central(version: ProcedureVersion, sector: str) -> list[Agency]:
+        ministry = ministries.get(sector)
+        if ministry is None:
+            return []
+        named = (ministry_units.get(fold(str(name))) for name in version.implementing_agencies or ())
+        units = [unit for unit in named if unit is not None and unit.level1 == ministry.level1]
+        return units or [ministry]
 
     def provincial(province: str, sector: str) -> list[Agency]:
         prefix = _counterpart_prefix(sector) if sector else ""
@@ -617,20 +643,18 @@ def offerings_link_demo(*, procedures: Iterable[Procedure] | None = None) -> Off
         levels = set(version.levels or ())
         promulgator = version.promulgating_agency_name
         sector = _ministry_key(promulgator)
-        specific = version.catalog_type == ProcedureVersion.CatalogType.SPECIFIC
-        provinces = demo_provinces
-        if specific:
+        provinces = sorted(set(demo_provinces) | set(communes))
+        if version.catalog_type == ProcedureVersion.CatalogType.SPECIFIC:
             own = fold(promulgator)
-            provinces = [p for p in places if places[p] and places[p] in own]
+            provinces = [p for p in provinces if places.get(p) and places[p] in own]
         targets: list[Agency] = []
-        if Level.MINISTRY in levels and sector in ministries:
-            targets.append(ministries[sector])
-        if Level.PROVINCE in levels:
-            for province in provinces:
-                if province in demo_provinces:
-                    targets.extend(provincial(province, sector))
-        if Level.COMMUNE in levels:
-            targets.extend(c for c in communes if not specific or c.level1 in provinces)
+        if Level.MINISTRY in levels:
+            targets.extend(central(version, sector))
+        for province in provinces:
+            if Level.PROVINCE in levels and province in demo_provinces:
+                targets.extend(provincial(province, sector))
+            if Level.COMMUNE in levels:
+                targets.extend(communes.get(province, []))
         if not targets:
             report.procedures_without_agency.append(procedure.code)
             continue

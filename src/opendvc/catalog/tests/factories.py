@@ -14,7 +14,7 @@ from typing import Any
 import factory
 from django.conf import settings
 
-from opendvc.agencies.models import Agency
+from opendvc.agencies.models import AdministrativeUnit, Agency
 from opendvc.catalog.models import (
     Channel,
     ChannelKind,
@@ -101,23 +101,35 @@ class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
 
 
 def demo_agencies() -> dict[str, Agency]:
-    """A few demo agencies in the shape the demo loader gives them (ministries, two cities)."""
+    """A few demo agencies in the shape the demo loader gives them: ministries, a ministry's
+    department, two cities with departments, police, a centre and communes; Đà Nẵng's committee only."""
+    hcm = AdministrativeUnit.objects.create(
+        code="79", name="Thành phố Hồ Chí Minh", codename="ho_chi_minh", kind=AdministrativeUnit.Kind.CENTRAL_CITY
+    )
+    hanoi = AdministrativeUnit.objects.create(
+        code="01", name="Thành phố Hà Nội", codename="ha_noi", kind=AdministrativeUnit.Kind.CENTRAL_CITY
+    )
     rows = [
-        ("G01", "Bộ Công an", Agency.Kind.MINISTRY),
-        ("G15", "Bộ Tư pháp", Agency.Kind.MINISTRY),
-        ("G12", "Bộ Tài chính", Agency.Kind.MINISTRY),
-        ("H29", "Ủy ban nhân dân Thành phố Hồ Chí Minh", Agency.Kind.PROVINCIAL_COMMITTEE),
-        ("H26", "Ủy ban nhân dân Thành phố Hà Nội", Agency.Kind.PROVINCIAL_COMMITTEE),
-        ("H17", "Ủy ban nhân dân Thành phố Đà Nẵng", Agency.Kind.PROVINCIAL_COMMITTEE),
-        ("H29.17", "Sở Tư pháp Thành phố Hồ Chí Minh", Agency.Kind.DEPARTMENT),
-        ("H26.17", "Sở Tư pháp Thành phố Hà Nội", Agency.Kind.DEPARTMENT),
-        ("H29.18", "Sở Xây dựng Thành phố Hồ Chí Minh", Agency.Kind.DEPARTMENT),
-        ("H29.50", "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh", Agency.Kind.PUBLIC_SERVICE_CENTRE),
-        ("H26.50", "Trung tâm Phục vụ hành chính công Thành phố Hà Nội", Agency.Kind.PUBLIC_SERVICE_CENTRE),
-        ("H29.60.01", "Ủy ban nhân dân Phường Sài Gòn", Agency.Kind.COMMUNE_COMMITTEE),
-        ("H26.60.01", "Ủy ban nhân dân Phường Hoàn Kiếm", Agency.Kind.COMMUNE_COMMITTEE),
+        ("G01", "Bộ Công an", Agency.Kind.MINISTRY, None),
+        ("G01.C08", "Cục Cảnh sát giao thông", Agency.Kind.MINISTRY_UNIT, None),
+        ("G01.79", "Công an Thành phố Hồ Chí Minh", Agency.Kind.VERTICAL_UNIT, hcm),
+        ("G15", "Bộ Tư pháp", Agency.Kind.MINISTRY, None),
+        ("G12", "Bộ Tài chính", Agency.Kind.MINISTRY, None),
+        ("H29", "Ủy ban nhân dân Thành phố Hồ Chí Minh", Agency.Kind.PROVINCIAL_COMMITTEE, hcm),
+        ("H26", "Ủy ban nhân dân Thành phố Hà Nội", Agency.Kind.PROVINCIAL_COMMITTEE, hanoi),
+        ("H17", "Ủy ban nhân dân Thành phố Đà Nẵng", Agency.Kind.PROVINCIAL_COMMITTEE, None),
+        ("H29.17", "Sở Tư pháp Thành phố Hồ Chí Minh", Agency.Kind.DEPARTMENT, hcm),
+        ("H26.17", "Sở Tư pháp Thành phố Hà Nội", Agency.Kind.DEPARTMENT, hanoi),
+        ("H29.18", "Sở Xây dựng Thành phố Hồ Chí Minh", Agency.Kind.DEPARTMENT, hcm),
+        ("H29.50", "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh", Agency.Kind.PUBLIC_SERVICE_CENTRE, hcm),
+        ("H26.50", "Trung tâm Phục vụ hành chính công Thành phố Hà Nội", Agency.Kind.PUBLIC_SERVICE_CENTRE, hanoi),
+        ("H29.60.01", "Ủy ban nhân dân Phường Sài Gòn", Agency.Kind.COMMUNE_COMMITTEE, hcm),
+        ("H26.60.01", "Ủy ban nhân dân Phường Hoàn Kiếm", Agency.Kind.COMMUNE_COMMITTEE, hanoi),
     ]
-    return {code: AgencyFactory.create(code=code, name=name, kind=kind) for code, name, kind in rows}
+    return {
+        code: AgencyFactory.create(code=code, name=name, kind=kind, province=province)
+        for code, name, kind, province in rows
+    }
 
 
 @cache

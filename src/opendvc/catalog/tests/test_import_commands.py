@@ -83,19 +83,22 @@ def test_a_file_that_cannot_be_read_fails_the_command(tmp_path: Path, content: s
 def test_offerings_follow_levels_and_the_promulgating_ministry() -> None:
     demo_agencies()
     AgencyFactory.create(code="H17.60.01", name="Ủy ban nhân dân Phường Hải Châu", kind=Agency.Kind.COMMUNE_COMMITTEE)
-    codes = ["1.001193", "2.000779", "3.000347", "1.013233", "1.012786", "3.000333", "1.009141", "1.001612"]
+    codes = ["1.001193", "2.000635", "2.000779", "3.000347", "1.013233", "1.012786", "3.000333", "1.009141", "1.001612"]
     import_records(sample_records(sample_entries(*codes)))
     report = offerings_link_demo()
 
     assert offered_by("1.001193") == {"H29.60.01", "H26.60.01", "H17.60.01"}  # Cấp xã
-    assert offered_by("3.000347") == {"G01"}  # Cấp Bộ, Bộ Công an
+    assert offered_by("3.000347") == {"G01.C08"}  # Cấp Bộ: Cục Cảnh sát giao thông of Bộ Công an
     assert offered_by("1.013233") == {"H29.18", "H26.50"}  # Cấp tỉnh, Sở Xây dựng where there is one
     assert offered_by("1.012786") == {"H29.50", "H26.50"}  # no Sở Nông nghiệp và Môi trường loaded
-    assert offered_by("3.000333") == {"H29.50", "H26.50"}  # lý lịch tư pháp: Công an tỉnh is not loaded
+    assert offered_by("3.000333") == {"G01.79", "H26.50"}  # lý lịch tư pháp: Công an TP.HCM, Hà Nội's centre
     assert offered_by("1.009141") == {"H17.60.01"}  # Đà Nẵng's own procedure, Cấp xã: only in Đà Nẵng
     assert offered_by("1.001612") == {"G12", "H29.60.01", "H26.60.01", "H17.60.01"}  # Cấp Bộ and Cấp xã
     assert report.procedures_without_agency == []
 
+    assert offered_by("2.000779") == {"H29.60.01", "H26.60.01", "H17.60.01"}  # hộ tịch, Cấp xã
+    assert offered_by("2.000635") == {"H29.17", "H26.17", "H29.60.01", "H26.60.01", "H17.60.01"}  # tỉnh + xã
+    assert offered_by("1.001193") >= {"H29.60.01"} and "H29.17" not in offered_by("1.001193")
     full = ServiceOffering.objects.filter(procedure__code="3.000347").get()
     assert full.online_level == ProcedureVersion.objects.get(procedure__code="3.000347").online_level
     assert full.online_service_code == "3.000347.01"
