@@ -10,7 +10,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from opendvc.agencies.models import Agency
 from opendvc.core.calendar import (
@@ -425,3 +427,22 @@ def test_load_calendar_refuses_a_bad_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="item 1"):
         call_command("load_calendar", str(path), stdout=StringIO())
     assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+# --- Admin ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_calendar_admin_lists_by_year_and_kind_and_refuses_a_duplicate_day(client: Client) -> None:
+    user = get_user_model().objects.create(username="root", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    page = client.get("/admin/core/calendarday/", {"year": "2026", "kind": "holiday", "scope": "national"})
+    assert page.status_code == 200
+    assert "Tết Nguyên đán (mùng 1 Tết Bính Ngọ)" in page.content.decode()
+    assert "Làm bù cho ngày nghỉ" not in page.content.decode()
+    duplicate = client.post(
+        "/admin/core/calendarday/add/",
+        {"date": "2026-02-17", "kind": "holiday", "name": "Trùng", "legal_basis": "", "agency": ""},
+    )
+    assert duplicate.status_code == 200
+    assert "Ngày này đã có trong lịch toàn quốc." in duplicate.content.decode()
