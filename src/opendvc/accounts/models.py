@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,10 +20,18 @@ class User(AbstractUser):
         BUSINESS = "business", _("Doanh nghiệp")
         OFFICER = "officer", _("Cán bộ, công chức")
 
+    class Sex(models.TextChoices):
+        MALE = "male", _("Nam")
+        FEMALE = "female", _("Nữ")
+
     kind = models.CharField(_("loại tài khoản"), max_length=16, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("họ, chữ đệm và tên"), max_length=150, blank=True)
     personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices, blank=True)
+    email_verified_at = models.DateTimeField(_("xác thực thư điện tử lúc"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("xác thực số điện thoại lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tài khoản")
@@ -65,7 +74,7 @@ class Organisation(models.Model):
     tax_code = models.CharField(_("mã số thuế"), max_length=14, unique=True)
     name = models.CharField(_("tên doanh nghiệp, tổ chức"), max_length=255)
     address = models.CharField(_("địa chỉ trụ sở"), max_length=255, blank=True)
-    representatives = models.ManyToManyField(
+    representatives: models.ManyToManyField[User, Representation] = models.ManyToManyField(
         User, through="Representation", related_name="organisations", verbose_name=_("người đại diện")
     )
 
@@ -115,3 +124,41 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+
+class VerificationCode(models.Model):
+    """A one-time code proving that a person receives messages at an e-mail address or phone number.
+
+    Only a keyed hash of the six digits is stored; a code expires after 15 minutes and after five
+    wrong attempts (``accounts.services.VERIFICATION_*``).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Thư điện tử")
+        SMS = "sms", _("Tin nhắn SMS")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices)
+    target = models.CharField(_("gửi đến"), max_length=254)
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    used_at = models.DateTimeField(_("dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác thực")
+        verbose_name_plural = _("mã xác thực")
+        indexes = [models.Index(fields=["user", "channel", "-created_at"], name="verification_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_channel_display()} ({self.created_at:%Y-%m-%d %H:%M})"

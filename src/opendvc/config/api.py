@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from opendvc.accounts.api import router as accounts_router
 from opendvc.agencies.api import router as agencies_router
 from opendvc.agencies.api import units_router
 from opendvc.catalog.api import router as catalog_router
@@ -23,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
+api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/administrative-units", units_router)
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/procedures", catalog_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opendvc.accounts",
     "opendvc.agencies",
     "opendvc.catalog",
+    "opendvc.notifications",
     "opendvc.web",
 ]
 
@@ -182,3 +183,11 @@ CATALOG_INDEX_CHECK_SECONDS = float(os.environ.get("CATALOG_INDEX_CHECK_SECONDS"
 TTHC_SAMPLE_PATH = Path(
     os.environ.get("TTHC_SAMPLE_PATH", BASE_DIR / "src" / "opendvc" / "catalog" / "data" / "tthc-sample.json")
 )
+
+# Notifications: the sender plugin that delivers each channel, and the file the development SMS
+# sender ("sms_file") appends to, one JSON line per message.
+NOTIFICATION_SENDERS = {
+    "email": os.environ.get("NOTIFICATION_EMAIL_SENDER", "email"),
+    "sms": os.environ.get("NOTIFICATION_SMS_SENDER", "sms_file"),
+}
+NOTIFICATION_SMS_FILE = Path(os.environ.get("NOTIFICATION_SMS_FILE", VAR_DIR / "outbox" / "sms.jsonl"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("opendvc.accounts.urls")),
     path("", include("opendvc.web.urls")),
     path("", include("opendvc.agencies.urls")),
     path("", include("opendvc.catalog.urls")),

@@ -1,0 +1,99 @@
+"""Reads on accounts, including the scope helpers every officer query and action goes through.
+
+An officer's scope is exactly the agencies where they hold a role (``OfficerRole``); being a
+superuser or staff member does not widen it — the admin site is a separate door.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from opendvc.accounts.models import AccessToken, OfficerRole, Organisation, Representation, User
+
+
+def _is_active_user(user: User | None) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def officer_agency_ids(*, user: User, roles: Iterable[str] | None = None) -> set[int]:
+    """The ids of the agencies where ``user`` holds any of ``roles`` (any role when ``None``).
+
+    An anonymous or deactivated user serves no agency.
+    """
+    if not _is_active_user(user):
+        return set()
+    rows = OfficerRole.objects.filter(user_id=user.pk)
+    if roles is not None:
+        rows = rows.filter(role__in=list(roles))
+    return set(rows.values_list("agency_id", flat=True))
+
+
+def user_has_role(*, user: User, agency_id: int, role: str) -> bool:
+    if not _is_active_user(user):
+        return False
+    return OfficerRole.objects.filter(user_id=user.pk, agency_id=agency_id, role=role).exists()
+
+
+@dataclass(frozen=True)
+class RoleAtAgency:
+    agency_id: int
+    agency_code: str
+    agency_name: str
+    role: str
+    role_label: str
+
+
+def officer_role_list(*, user: User) -> list[RoleAtAgency]:
+    """The user's roles with their agencies, by agency code then role."""
+    if not _is_active_user(user):
+        return []
+    rows = OfficerRole.objects.filter(user_id=user.pk).select_related("agency").order_by("agency__code", "role")
+    return [
+        RoleAtAgency(
+            agency_id=row.agency_id,
+            agency_code=row.agency.code,
+            agency_name=row.agency.name,
+            role=row.role,
+            role_label=str(row.get_role_display()),
+        )
+        for row in rows
+    ]
+
+
+def organisations_for(*, user: User) -> QuerySet[Organisation]:
+    """The organisations ``user`` may act for (as legal representative or authorised person)."""
+    if not _is_active_user(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(representation__user_id=user.pk).order_by("name").distinct()
+
+
+@dataclass(frozen=True)
+class OrganisationForUser:
+    tax_code: str
+    name: str
+    representation: str
+    representation_label: str
+
+
+def organisation_list_for(*, user: User) -> list[OrganisationForUser]:
+    """Like :func:`organisations_for`, with the capacity in which the user represents each one."""
+    if not _is_active_user(user):
+        return []
+    rows = Representation.objects.filter(user_id=user.pk).select_related("organisation").order_by("organisation__name")
+    return [
+        OrganisationForUser(
+            tax_code=row.organisation.tax_code,
+            name=row.organisation.name,
+            representation=row.kind,
+            representation_label=str(row.get_kind_display()),
+        )
+        for row in rows
+    ]
+
+
+def access_token_list(*, user: User) -> QuerySet[AccessToken]:
+    """The user's tokens, newest first (revoked and expired ones included, so people see their history)."""
+    return AccessToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")

@@ -1,0 +1,1 @@
+"""Notifications: messages to people by e-mail and SMS through pluggable senders, each one recorded."""
