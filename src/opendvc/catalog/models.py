@@ -154,7 +154,7 @@ class ProcedureStep(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField()
-    case_title = models.CharField(_("trường hợp"), max_length=500, blank=True)
+    case_title = models.TextField(_("trường hợp"), blank=True)
     description = models.TextField(_("nội dung"))
 
     class Meta:
@@ -221,7 +221,7 @@ class RequiredDocument(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="documents")
     position = models.PositiveIntegerField()
-    group_title = models.CharField(_("nhóm / trường hợp"), max_length=500, blank=True)
+    group_title = models.TextField(_("nhóm / trường hợp"), blank=True)
     name = models.TextField(_("tên giấy tờ"))
     originals = models.PositiveSmallIntegerField(_("số bản chính"), null=True, blank=True)
     copies = models.PositiveSmallIntegerField(_("số bản sao"), null=True, blank=True)
