@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from opendvc.catalog.importers.national import KIND_KENH, UNIT_LABELS, UNITS, UnreadableRecord, max_length_of
-from opendvc.catalog.models import ApplicantType, ChannelKind, RequiredDocument
+from opendvc.catalog.importers.national import KIND_KENH, UNIT_LABELS, UNITS, UnreadableRecord
+from opendvc.catalog.models import ApplicantType, ChannelKind
 from opendvc.core.text import fold
 
 CHANNEL_NAMES: dict[str, str] = {
@@ -40,7 +40,6 @@ _LEGAL_NUMBER = r"\d+(?:\.[\da-z]+)?[a-z]?/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9]*(?:-[A-Z
 _LEGAL_TRAILING = re.compile(rf"^(?P<title>.*\S)\s*\((?P<number>{_LEGAL_NUMBER})\)$", re.DOTALL)
 _LEGAL_ANYWHERE = re.compile(rf"(?<![\w/.]){_LEGAL_NUMBER}")
 
-TITLE_MAX_LENGTH = max_length_of(RequiredDocument, "group_title")
 
 # Who may apply, which the sample does not say: inferred from its topic (``group``, else the field
 # name), first matching row wins. Stored with applicant_types_inferred=True.
@@ -195,8 +194,7 @@ def applicants_for(topic: str) -> tuple[str, ...]:
 
 def _document_groups(entry: dict[str, Any]) -> list[dict[str, Any]]:
     """Documents by case (TRUONGHOP). Several untitled groups are distinct cases: they are numbered
-    “Trường hợp 1”, “Trường hợp 2”… so the cases stay apart. A case title longer than the catalogue
-    holds is shortened, and its whole text kept as the first line of the case."""
+    “Trường hợp 1”, “Trường hợp 2”… so the cases stay apart."""
     documents: list[str] = entry.get("documents") or []
     groups: list[dict[str, Any]] = entry.get("document_groups") or []
 
@@ -225,9 +223,6 @@ def _document_groups(entry: dict[str, Any]) -> list[dict[str, Any]]:
             case += 1
             title = f"Trường hợp {case}"
         items = [giayto(documents[i]) for i in group.get("items", [])]
-        if title and TITLE_MAX_LENGTH and len(title) > TITLE_MAX_LENGTH:
-            items.insert(0, giayto(title))
-            title = title[: TITLE_MAX_LENGTH - 2].rsplit(" ", 1)[0] + " …"
         result.append({"TRUONGHOP": title, "GIAYTO": items})
     return result
 
