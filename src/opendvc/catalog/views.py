@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from opendvc.agencies.models import AdministrativeUnit, Agency
@@ -20,6 +20,7 @@ from opendvc.catalog.search import SearchFilters, SearchPage, catalog_revision
 from opendvc.core.codes import CodeError, parse_tthc_code
 from opendvc.core.errors import ApiError
 from opendvc.core.text import words
+from opendvc.web.pages import cached_page
 
 RESULTS_PER_PAGE = 20
 FILTER_NAMES = ("field", "agency", "province", "applicant", "online_level")
@@ -29,9 +30,23 @@ CACHE_SECONDS = 24 * 3600
 OPTIONS_CACHE_SECONDS = 600
 
 
+_revision: tuple[str, float] = ("", 0.0)
+
+
 def _revision_key() -> str:
-    number, changed_at = catalog_revision()
-    return f"{number}:{changed_at}"
+    """The catalogue revision, read again at most every ``CATALOG_INDEX_CHECK_SECONDS`` (as search does).
+
+    A catalogue change therefore reaches this worker's pages within those seconds, and most page
+    views need no query at all.
+    """
+    global _revision
+    value, checked_at = _revision
+    now = time.monotonic()
+    if not value or now - checked_at >= settings.CATALOG_INDEX_CHECK_SECONDS:
+        number, changed_at = catalog_revision()
+        value = f"{number}:{changed_at}"
+        _revision = (value, now)
+    return value
 
 
 def _search_options(revision: str) -> dict[str, list[tuple[str, str]]]:
@@ -119,8 +134,8 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A procedure's start page (UX.md): everything a person needs before deciding to apply.
 
-    A local variant's code (``1.003560.000.00.00.H56``) leads to the national procedure. The page
-    body is kept in the cache per catalogue revision and language, so a repeat view costs one query.
+    A local variant's code (``1.003560.000.00.00.H56``) leads to the national procedure. The
+    rendered page is kept in the cache per catalogue revision and language.
     """
     try:
         national_code = parse_tthc_code(code)
@@ -128,19 +143,14 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("unknown procedure code") from None
     if national_code != code:
         return redirect("catalog:procedure_detail", code=national_code, permanent=True)
-    key = f"catalog:procedure:{national_code}:{_revision_key()}:{translation.get_language()}"
-    cached = cache.get(key)
-    if cached is None:
+
+    def render_page() -> str:
         version = selectors.procedure_get(code=national_code)
         if version is None:
             raise Http404("no published version")
-        cached = {
-            "name": version.name,
-            "body": render_to_string("catalog/_procedure_body.html", {"version": version}),
-        }
-        cache.set(key, cached, CACHE_SECONDS)
-    return render(
-        request,
-        "catalog/procedure_detail.html",
-        {"code": national_code, "procedure_name": cached["name"], "body": mark_safe(cached["body"])},  # noqa: S308
+        context = {"version": version, "language_form_slot": True}
+        return render_to_string("catalog/procedure_detail.html", context, request=request)
+
+    return cached_page(
+        request, f"catalog:procedure:{national_code}:{_revision_key()}", render_page, timeout=CACHE_SECONDS
     )

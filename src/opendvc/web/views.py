@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from opendvc.web.pages import cached_page
+
 logger = logging.getLogger(__name__)
 
 MINIMAL_500 = (
@@ -16,8 +18,16 @@ MINIMAL_500 = (
 )
 
 
+HOME_CACHE_SECONDS = 3600
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return cached_page(
+        request,
+        "web:home",
+        lambda: render_to_string("web/home.html", {"language_form_slot": True}, request=request),
+        timeout=HOME_CACHE_SECONDS,
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

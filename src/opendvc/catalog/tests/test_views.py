@@ -396,6 +396,21 @@ def test_cached_page_follows_a_catalogue_change(client: Client, catalogue: None)
     assert "115.000 đ" in text_of(client.get(detail("3.000347")))
 
 
+def test_cached_procedure_page_returns_to_itself_after_a_language_switch(client: Client, catalogue: None) -> None:
+    client.get(detail("1.001193"))
+    html = Client().get(detail("1.001193")).content.decode()
+    assert '<input type="hidden" name="next" id="language-next" value="/thu-tuc/1.001193/">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_each_language_has_its_own_cached_page(client: Client, catalogue: None) -> None:
+    assert "Phí, lệ phí" in text_of(client.get(detail("3.000347")))
+    client.cookies["django_language"] = "en"
+    assert "Fees and charges" in text_of(client.get(detail("3.000347")))
+    client.cookies["django_language"] = "vi"
+    assert "Phí, lệ phí" in text_of(client.get(detail("3.000347")))
+
+
 def test_procedure_page_in_english(client: Client, catalogue: None) -> None:
     client.cookies["django_language"] = "en"
     response = client.get(detail("3.000347"))

@@ -58,11 +58,17 @@ def test_language_switch_is_a_plain_form_to_set_language(client: Client, db: Non
     )
 
 
+def form_token(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
 def test_switching_to_english_and_back(db: None) -> None:
     client = Client(enforce_csrf_checks=True)
-    home = client.get("/")
-    token = client.cookies["csrftoken"].value
-    assert "Tìm thủ tục hành chính" in home.content.decode()
+    home = client.get("/").content.decode()
+    token = form_token(home)
+    assert "Tìm thủ tục hành chính" in home
 
     response = client.post(reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
     assert response.status_code == 302 and response["Location"] == "/"
@@ -76,6 +82,20 @@ def test_switching_to_english_and_back(db: None) -> None:
     html = client.get("/").content.decode()
     assert '<html lang="vi">' in html
     assert "Tìm thủ tục hành chính" in html
+
+
+def test_cached_home_page_gives_each_visitor_their_own_language_form(db: None) -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_html = first.get("/").content.decode()
+    second_html = second.get("/").content.decode()
+    assert form_token(first_html) != form_token(second_html)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    # The second visitor's token works for the second visitor only.
+    post = {"language": "en", "next": "/", "csrfmiddlewaretoken": form_token(second_html)}
+    assert second.post(reverse("set_language"), post).status_code == 302
+    assert first.post(reverse("set_language"), post).status_code == 403
+    # Outside the form the page is the same for everyone.
+    assert first_html.replace(form_token(first_html), "") == second_html.replace(form_token(second_html), "")
 
 
 def test_unknown_address_gets_the_404_page(client: Client, db: None) -> None:
