@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from opendvc.accounts.models import User
+from opendvc.accounts.services import citizen_registration_check
 from opendvc.core.errors import ApiError
 
 # Where a service's ``details[].field`` is shown on a page whose fields are named differently.
@@ -137,16 +138,29 @@ class RegistrationForm(UswdsFormMixin, forms.Form):
         password1, password2 = data.get("password1"), data.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("Hai mật khẩu không giống nhau. Nhập lại mật khẩu ở cả hai ô."))
+        self._add_rule_problems()
         return data
+
+    def _add_rule_problems(self) -> None:
+        """The service's rules on what was typed so far, beside the fields that have no error yet,
+        so people see every problem at once (a wrong ID even while the phone is still missing)."""
+        if "birth_day" in self.errors:
+            self.cleaned_data["birth_date"] = None
+        _, problems = citizen_registration_check(**self.registration_data())
+        language = translation.get_language() or "vi"
+        for problem in problems:
+            field = SERVICE_FIELD_TO_FORM_FIELD.get(problem.field, problem.field)
+            if field in self.fields and field not in self.errors and self.data.get(field, "") != "":
+                self.add_error(field, problem.message_en if language.startswith("en") else problem.message_vi)
 
     def registration_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "full_name": data["full_name"],
-            "personal_id": data["personal_id"],
-            "phone": data["phone"],
+            "full_name": data.get("full_name", ""),
+            "personal_id": data.get("personal_id", ""),
+            "phone": data.get("phone", ""),
             "email": data.get("email", ""),
-            "password": data["password1"],
+            "password": data.get("password1", ""),
             "birth_date": data.get("birth_date"),
             "sex": data.get("sex", ""),
         }

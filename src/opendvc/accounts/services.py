@@ -176,8 +176,7 @@ def _password_problems(password: str, user: User) -> list[FieldProblem]:
 # --- Citizen registration ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def citizen_register(
+def citizen_registration_check(
     *,
     full_name: str,
     personal_id: str,
@@ -186,14 +185,12 @@ def citizen_register(
     email: str = "",
     birth_date: date | None = None,
     sex: str = "",
-) -> User:
-    """Create a citizen account whose username is the 12-digit personal ID, and send verification codes.
+) -> tuple[User, list[FieldProblem]]:
+    """Check a registration without writing anything: the account it would create, and every problem.
 
     When the date of birth or the sex is given it must agree with the ID: its 4th digit encodes the
-    century and sex, the 5th–6th the year (Circular 59/2021/TT-BCA, Art. 7). The account is active
-    at once; ``phone_verified_at`` / ``email_verified_at`` stay empty until the codes are confirmed.
-    Every problem is reported at once (``invalid_registration`` with ``details``); nothing is written
-    unless everything is right.
+    century and sex, the 5th–6th the year (Circular 59/2021/TT-BCA, Art. 7). Pages call this to show
+    all problems at once, even while other fields are still missing.
     """
     problems: list[FieldProblem] = []
     clean: dict[str, Any] = {}
@@ -258,6 +255,36 @@ def citizen_register(
         sex=sex,
     )
     problems.extend(_password_problems(password, candidate))
+    return candidate, problems
+
+
+@transaction.atomic
+def citizen_register(
+    *,
+    full_name: str,
+    personal_id: str,
+    phone: str,
+    password: str,
+    email: str = "",
+    birth_date: date | None = None,
+    sex: str = "",
+) -> User:
+    """Create a citizen account whose username is the 12-digit personal ID, and send verification codes.
+
+    The rules are :func:`citizen_registration_check`'s. The account is active at once;
+    ``phone_verified_at`` / ``email_verified_at`` stay empty until the codes are confirmed. Every
+    problem is reported at once (``invalid_registration`` with ``details``); nothing is written
+    unless everything is right.
+    """
+    candidate, problems = citizen_registration_check(
+        full_name=full_name,
+        personal_id=personal_id,
+        phone=phone,
+        password=password,
+        email=email,
+        birth_date=birth_date,
+        sex=sex,
+    )
     if problems:
         raise _registration_error(problems)
     candidate.set_password(password)

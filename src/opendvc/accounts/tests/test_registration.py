@@ -167,3 +167,13 @@ def test_the_page_has_the_fields_people_expect(client: Client) -> None:
 def test_a_logged_in_person_is_sent_to_their_account(client: Client) -> None:
     client.force_login(UserFactory.create())
     assert client.get(URL)["Location"] == "/accounts/me/"
+
+
+def test_every_problem_is_shown_at_once_even_with_fields_missing(client: Client) -> None:
+    response = client.post(URL, form_data(personal_id="07919000432", phone="", password1="abc", password2=""))
+    errors = response.context["form"].errors
+    assert "12 chữ số" in errors["personal_id"][0]
+    assert errors["phone"] == ["Nhập số điện thoại di động, ví dụ 0912345678."]
+    assert "ít nhất 8 ký tự" in errors["password1"][0]
+    assert "password2" in errors
+    assert nothing_created()
