@@ -104,3 +104,13 @@ def test_language_switch_works_with_the_keyboard(page: Page, catalogue: None) ->
     page.get_by_role("button", name="Tiếng Việt").click()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.get_by_role("heading", name="Phí, lệ phí")).to_be_visible()
+
+
+def test_refused_search_shows_its_reason_in_place(page: Page, catalogue: None) -> None:
+    page.goto("/thu-tuc/")
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_label("Tên hoặc mã thủ tục").fill("giay phep " * 25)
+    page.get_by_role("button", name="Tìm kiếm").click()
+    expect(page.get_by_role("alert")).to_contain_text("Từ khóa tìm kiếm dài tối đa 200 ký tự.")
+    expect(page.get_by_role("status")).to_have_text("Không tìm được: yêu cầu tìm kiếm chưa hợp lệ.")
+    assert page.evaluate("window.stillTheSamePage === true"), "the page was reloaded instead of updated"
