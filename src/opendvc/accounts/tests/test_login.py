@@ -72,3 +72,10 @@ def test_account_page_needs_login(client: Client) -> None:
     response = client.get("/accounts/me/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/me/"
+
+
+def test_login_page_in_english(client: Client) -> None:
+    client.cookies["django_language"] = "en"
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Username" in html and "Password" in html
+    assert "Create a citizen account" in html
