@@ -17,4 +17,7 @@ def language_switch(context: dict[str, Any]) -> SafeString:
     """The language form, or the slot where a cached page gets each visitor's own form."""
     if context.get("language_form_slot"):
         return mark_safe(LANGUAGE_FORM_SLOT)  # noqa: S308
-    return mark_safe(language_form(context["request"]))  # noqa: S308
+    request = context.get("request")
+    if request is None:  # rendered outside a request (an e-mail, a PDF): nothing to switch
+        return mark_safe("")
+    return mark_safe(language_form(request))  # noqa: S308
