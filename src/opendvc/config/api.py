@@ -12,6 +12,7 @@ from opendvc.agencies.api import units_router
 from opendvc.catalog.api import router as catalog_router
 from opendvc.core.api import router as calendar_router
 from opendvc.core.errors import ApiError, error_body
+from opendvc.dossiers.api import router as dossiers_router
 
 api = NinjaAPI(
     title="OpenDVC API",
@@ -28,6 +29,7 @@ api.add_router("/v1/accounts", accounts_router)
 api.add_router("/v1/administrative-units", units_router)
 api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/procedures", catalog_router)
+api.add_router("/v1/dossiers", dossiers_router)
 api.add_router("/v1/calendar", calendar_router)
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "opendvc.accounts",
     "opendvc.agencies",
     "opendvc.catalog",
+    "opendvc.audit",
+    "opendvc.dossiers",
     "opendvc.notifications",
     "opendvc.web",
 ]
