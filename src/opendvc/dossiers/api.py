@@ -683,8 +683,17 @@ def dossier_due_date(request: HttpRequest, code: str) -> Any:
 def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
     """Download a file of a dossier in your scope (the same 404 otherwise)."""
     attachment = selectors.attachment_get_for_user(user=_user(request), code=code, attachment_id=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except OSError:
+        raise ApiError(
+            "file_missing",
+            "Tệp không còn trong kho lưu trữ; hãy báo cho cơ quan giải quyết.",
+            "The file is missing from storage; tell the agency.",
+            status=404,
+        ) from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,

@@ -261,6 +261,12 @@ def dossier_get_for_user(*, user: User, code: str) -> DossierAccess:
     return DossierAccess(dossier=dossier, roles=roles)
 
 
+def dossier_actions_allowed(*, dossier: Dossier, user: User) -> list[Action]:
+    """The actions ``user`` may take on the dossier now (empty when out of scope), from the transition table."""
+    roles = dossier_roles_for(dossier=dossier, user=user)
+    return actions_allowed(status=dossier.status, roles=roles, step=dossier.current_step)
+
+
 def dossier_get_for_officer(*, user: User, code: str) -> DossierAccess:
     access = dossier_get_for_user(user=user, code=code)
     if not access.is_officer:

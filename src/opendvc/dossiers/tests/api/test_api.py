@@ -239,3 +239,11 @@ def test_the_endpoints_are_in_the_openapi_schema(world: World) -> None:
         f"{BASE}/{{code}}/actions/apologise",
     ):
         assert path in paths, path
+
+
+def test_a_file_missing_from_storage_is_a_clear_404(world: World) -> None:
+    body = submitted(world)
+    attachment = Dossier.objects.get(code=body["code"]).attachments.get()
+    attachment.file.storage.delete(attachment.file.name)
+    response = as_user(world.desk).get(f"{BASE}/{body['code']}/attachments/{attachment.pk}")
+    assert_error(response, 404, "file_missing")

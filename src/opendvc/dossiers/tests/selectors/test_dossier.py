@@ -150,3 +150,12 @@ def test_an_officer_of_two_roles_gets_the_actions_of_both(world: World) -> None:
     access = dossier_get_for_user(user=both, code=dossier.code)
     assert access.roles == ["desk", "leader"]
     assert Action.STOP in access.actions
+
+
+def test_the_actions_allowed_now_for_any_user(world: World) -> None:
+    from opendvc.dossiers.selectors import dossier_actions_allowed
+
+    dossier = dossier_in_state(world, status=DossierStatus.SUBMITTED)
+    assert dossier_actions_allowed(dossier=dossier, user=world.desk) == [Action.RECEIVE, Action.REFUSE]
+    assert dossier_actions_allowed(dossier=dossier, user=world.foreign_officer) == []
+    assert dossier_actions_allowed(dossier=dossier, user=world.other_citizen) == []

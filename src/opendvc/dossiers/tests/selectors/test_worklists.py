@@ -129,23 +129,28 @@ def test_a_bad_cursor_or_list_is_refused(world: World) -> None:
         assert refused.value.code in {"invalid_cursor", "invalid_list"}
 
 
-@pytest.mark.parametrize("name", ["new", "to_appraise", "overdue", "all"])
-def test_a_worklist_page_takes_two_queries_whatever_its_size(
-    world: World, django_assert_num_queries, name: str
+@pytest.mark.parametrize(
+    ("name", "queries"), [("new", 2), ("to_appraise", 2), ("overdue", 2), ("all", 2), ("due_soon", 3)]
+)
+def test_a_worklist_page_takes_a_fixed_number_of_queries_whatever_its_size(
+    world: World, django_assert_num_queries, name: str, queries: int
 ) -> None:
+    """The officer's agencies, then the page; "due soon" also reads the national calendar's decided days."""
+    now = timezone.now()
     for i in range(25):
-        dossier_in_state(
-            world,
-            status=S.IN_PROGRESS,
-            step=Step.APPRAISE,
-            assignee=world.specialist,
-            code=f"A-{i}",
-            due_at=timezone.now() - timedelta(hours=i + 1),
-        )
-        dossier_in_state(world, status=S.SUBMITTED, code=f"B-{i}")
+        for sign, prefix in ((-1, "LATE"), (1, "SOON")):
+            dossier_in_state(
+                world,
+                status=S.IN_PROGRESS,
+                step=Step.APPRAISE,
+                assignee=world.specialist,
+                code=f"{prefix}-{i}",
+                due_at=now + sign * timedelta(hours=i + 1),
+            )
+        dossier_in_state(world, status=S.SUBMITTED, code=f"NEW-{i}")
     officer = officer_with(world.agency, "desk", "specialist")
     dossier_worklist(user=officer, name="overdue")  # warm the holiday cache of the calendar
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(queries):
         page = dossier_worklist(user=officer, name=name, limit=20)
         shown = [
             (d.agency.code, d.procedure.code, d.procedure_version.name, d.assignee.username if d.assignee else "")

@@ -96,3 +96,19 @@ def test_a_missing_event_in_the_middle_is_detected(world: World) -> None:
     gap.hash = gap.compute_hash(dossier_code=dossier.code)
     gap.save()
     assert dossier_chain_verify(dossier=dossier).reason == "sequence_gap"
+
+
+def test_the_chain_check_command_reports_broken_dossiers(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    dossier = received(world)
+    out = StringIO()
+    call_command("dossier_chain_check", stdout=out)
+    assert "1 dossiers checked, 0 broken" in out.getvalue()
+    Dossier.objects.filter(pk=dossier.pk).update(status=DossierStatus.RETURNED)
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("dossier_chain_check", "--agency", world.agency.code, stdout=StringIO(), stderr=err)
+    assert f"{dossier.code}: status_mismatch" in err.getvalue()
