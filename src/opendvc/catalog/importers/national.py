@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError
 from django.db.models import Model
+from django.utils import translation
 
 from opendvc.catalog.models import (
     ApplicantType,
@@ -80,8 +81,10 @@ UNIT_LABELS: dict[str, str] = {
     TimeUnit.CALENDAR_DAYS: "Ngày",
     TimeUnit.WORKING_HOURS: "Giờ làm việc",
 }
-LEVELS: dict[str, str] = {fold(str(level.label)): level.value for level in Level}
-LEVEL_LABELS: dict[str, str] = {level.value: str(level.label) for level in Level}
+# The national record writes levels in Vietnamese whatever language this process is serving.
+with translation.override("vi"):
+    LEVELS: dict[str, str] = {fold(str(level.label)): level.value for level in Level}
+    LEVEL_LABELS: dict[str, str] = {level.value: str(level.label) for level in Level}
 CATALOG_TYPES: dict[str, str] = {
     "STANDARD": ProcedureVersion.CatalogType.STANDARD,
     "SPECIFIC": ProcedureVersion.CatalogType.SPECIFIC,
