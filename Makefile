@@ -7,7 +7,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
-export DJANGO_SETTINGS_MODULE := opendvc.config.settings
 
 .PHONY: run test setup assets messages lint typecheck bench-catalog clean
 
