@@ -67,8 +67,22 @@ def fold(text: str) -> str:
 def realistic_names(count: int, rng: random.Random) -> list[str]:
     """Names recombined from real ones: a real action, a real object, sometimes a real qualifier."""
     real = [entry["name"] for entry in json.loads(SAMPLE.read_text())]
-    actions = ["Cấp", "Cấp lại", "Cấp đổi", "Gia hạn", "Điều chỉnh", "Thu hồi", "Đăng ký", "Xác nhận",
-               "Thông báo", "Công nhận", "Đăng ký lại", "Chấm dứt", "Cấp bản sao", "Đăng ký thay đổi"]
+    actions = [
+        "Cấp",
+        "Cấp lại",
+        "Cấp đổi",
+        "Gia hạn",
+        "Điều chỉnh",
+        "Thu hồi",
+        "Đăng ký",
+        "Xác nhận",
+        "Thông báo",
+        "Công nhận",
+        "Đăng ký lại",
+        "Chấm dứt",
+        "Cấp bản sao",
+        "Đăng ký thay đổi",
+    ]
     objects, qualifiers = [], []
     for name in real:
         name = re.sub(r"^Thủ tục\s+", "", name)
@@ -137,9 +151,7 @@ def build_catalogue(count: int) -> list[str]:
     for entry in sample:
         key = entry.get("field_code") or entry["field_name"]
         if key not in fields:
-            fields[key] = Field.objects.get_or_create(
-                code=entry.get("field_code"), name=entry["field_name"]
-            )[0]
+            fields[key] = Field.objects.get_or_create(code=entry.get("field_code"), name=entry["field_name"])[0]
     field_list = list(fields.values())
     codes = [f"{1 + i // 900000}.{100000 + i:06d}" for i in range(count)]
     with transaction.atomic():
@@ -199,9 +211,23 @@ def wrk(url_base: str, paths: list[str], *, duration: int, connections: int, wor
     script = workdir / f"script-{len(os.listdir(workdir))}.lua"
     script.write_text(LUA % {"paths": paths_file})
     output = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(script),
-         url_base],
-        check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url_base,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     line = next(row for row in output.splitlines() if row.startswith("RESULT"))
     requests, micros, p50, p95, p99, status_errors, socket_errors, timeouts = map(int, line.split()[1:])
@@ -247,9 +273,19 @@ def main() -> None:
         env["WEB_CONCURRENCY"] = str(args.workers)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "opendvc.config.wsgi", "-c",
-         "src/opendvc/config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "opendvc.config.wsgi",
+            "-c",
+            "src/opendvc/config/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -283,8 +319,10 @@ def main() -> None:
     print(f"{'endpoint':34} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for label, r in results.items():
         errors = r["non_2xx"] + r["socket_errors"] + r["timeouts"]
-        print(f"{label:34} {r['rps']:9.0f} {r['rps'] / ceiling:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
-              f"{r['p99_ms']:8.1f} {errors:7d}")
+        print(
+            f"{label:34} {r['rps']:9.0f} {r['rps'] / ceiling:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['p99_ms']:8.1f} {errors:7d}"
+        )
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -1,9 +1,9 @@
 """Settings for the test suite: the same as production but for what tests must control."""
 
-from opendvc.config.settings import *  # noqa: F403
 import tempfile
 from pathlib import Path
 
+from opendvc.config.settings import *  # noqa: F403
 from opendvc.config.settings import STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
