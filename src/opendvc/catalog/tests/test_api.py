@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_search_returns_items_and_next_cursor(client: Client) -> None:
     make_catalogue()
-    first = client.get("/api/v1/procedures", {"q": "giay phep lai xe", "limit": 2})
+    first = client.get("/api/v1/procedures", {"q": "giay phep lai xe", "limit": "2"})
     assert first.status_code == 200
     body = first.json()
     assert {item["code"] for item in body["items"]} == {"3.000346", "3.000347"}

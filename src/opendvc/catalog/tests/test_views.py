@@ -386,7 +386,9 @@ def test_procedure_page_query_count_cold_and_cached(client: Client, catalogue: N
     with django_assert_num_queries(1):
         second = client.get(detail("3.000347"))
     main = re.compile(r"<main.*</main>", re.S)
-    assert main.search(first.content.decode()).group(0) == main.search(second.content.decode()).group(0)
+    first_main, second_main = main.search(first.content.decode()), main.search(second.content.decode())
+    assert first_main and second_main
+    assert first_main.group(0) == second_main.group(0)
 
 
 def test_cached_page_follows_a_catalogue_change(client: Client, catalogue: None) -> None:
