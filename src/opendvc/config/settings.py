@@ -194,3 +194,6 @@ NOTIFICATION_SENDERS = {
     "sms": os.environ.get("NOTIFICATION_SMS_SENDER", "sms_file"),
 }
 NOTIFICATION_SMS_FILE = Path(os.environ.get("NOTIFICATION_SMS_FILE", VAR_DIR / "outbox" / "sms.jsonl"))
+
+# The portal's public address, printed on documents read away from the site (the QR code of Form 01).
+OPENDVC_PUBLIC_URL = os.environ.get("OPENDVC_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -17,18 +17,19 @@ from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field as PydanticField
 
 from opendvc.accounts.auth import api_auth
 from opendvc.accounts.models import Organisation, User
+from opendvc.accounts.selectors import officer_agency_ids
 from opendvc.agencies.models import Agency
 from opendvc.audit.services import audit_context, audit_context_from_request
 from opendvc.catalog.models import Procedure
 from opendvc.core.codes import parse_agency_code, parse_dossier_code, parse_tthc_code
 from opendvc.core.errors import ApiError, NotFound
-from opendvc.dossiers import selectors, services
+from opendvc.dossiers import documents, selectors, services
 from opendvc.dossiers.models import Attachment, Channel, Dossier
 from opendvc.dossiers.scope import dossier_not_found
 from opendvc.dossiers.transitions import ACTION_LABELS_EN, Action
@@ -611,6 +612,49 @@ def track(
     }
 
 
+# --- Endpoints: the dossier register (Form 07) -------------------------------------------------------
+# Declared before ``/{code}`` so that ``/register.pdf`` is not read as a dossier code.
+
+
+class RegisterParams(Schema):
+    agency: str = PydanticField(description="Mã định danh cơ quan, ví dụ H29.17.")
+    date_from: date = PydanticField(alias="from", description="Ngày nhận hồ sơ đầu kỳ (tính cả ngày này).")
+    date_to: date = PydanticField(alias="to", description="Ngày nhận hồ sơ cuối kỳ (tính cả ngày này).")
+    lang: Literal["vi", "en"] = "vi"
+
+
+def _register_download(request: HttpRequest, params: RegisterParams, fmt: Literal["pdf", "csv"]) -> HttpResponse:
+    agency = _agency(params.agency)
+    if agency.pk not in officer_agency_ids(user=_user(request)):
+        raise ApiError(
+            "register_not_allowed",
+            "Chỉ cán bộ của cơ quan mới xem được sổ theo dõi hồ sơ của cơ quan.",
+            "Only officers of the agency may see its dossier register.",
+            status=403,
+        )
+    content = documents.dossier_register_render(
+        agency=agency, date_from=params.date_from, date_to=params.date_to, fmt=fmt, lang=params.lang
+    )
+    content_type = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    name = f"so-theo-doi-ho-so-{agency.code}-{params.date_from:%Y%m%d}-{params.date_to:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get("/register.pdf", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def register_pdf(request: HttpRequest, params: Query[RegisterParams]) -> HttpResponse:
+    """Form 07 (Sổ theo dõi hồ sơ): the agency's dossiers received in the period, A4 landscape. Its officers only."""
+    return _register_download(request, params, "pdf")
+
+
+@router.get("/register.csv", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def register_csv(request: HttpRequest, params: Query[RegisterParams]) -> HttpResponse:
+    """Form 07 as CSV (UTF-8 with a byte-order mark), the same columns as the PDF."""
+    return _register_download(request, params, "csv")
+
+
 # --- Endpoints: one dossier -------------------------------------------------------------------------
 
 
@@ -699,6 +743,31 @@ def attachment_download(request: HttpRequest, code: str, attachment_id: int) -> 
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get(
+    "/{code}/forms/{number}.pdf", response={200: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
+def dossier_form(request: HttpRequest, code: str, number: str, lang: Literal["vi", "en"] = "vi") -> HttpResponse:
+    """An official form of the dossier (Circular 03/2025/TT-VPCP, Appendix I) as PDF: 01 receipt, 02 supplement
+    request, 03 refusal, 04 apology, 05 stop notice — for its officers and its applicant — and 06, the
+    processing control slip, for its officers. `form_not_available` (409) until the form's event happened."""
+    form = int(number) if number.isdigit() and len(number) <= 2 else 0
+    if form not in documents.FORM_EVENTS:
+        raise documents.form_unknown(number)
+    access = selectors.dossier_get_for_user(user=_user(request), code=code)
+    if form not in documents.APPLICANT_FORMS and not access.is_officer:
+        raise ApiError(
+            "form_not_permitted",
+            f"Mẫu số {form:02d} là phiếu kiểm soát nội bộ của cơ quan giải quyết; chỉ cán bộ xem được.",
+            f"Form {form:02d} is the agency's internal control slip; only its officers may see it.",
+            status=403,
+        )
+    content = documents.dossier_form_render(dossier=access.dossier, number=form, lang=lang)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{form:02d}-{access.dossier.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
