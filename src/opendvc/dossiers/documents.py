@@ -62,7 +62,7 @@ DEFAULT_PUBLIC_URL: Final = "http://127.0.0.1:8000"
 #: The longest period one register export may cover.
 REGISTER_MAX_DAYS: Final = 366
 #: The most rows a register PDF lays out; the CSV has no such limit.
-REGISTER_PDF_MAX_ROWS: Final = 3000
+REGISTER_PDF_MAX_ROWS: Final = 1000
 
 Lang = Literal["vi", "en"]
 

@@ -281,3 +281,9 @@ def test_dates_take_a_leading_zero_for_days_below_10_and_for_january_and_februar
     from datetime import date
 
     assert documents.date_words(date(*moment_day)) == expected
+
+
+def test_form_01_reads_the_dossier_in_a_fixed_number_of_queries(journey: Journey, django_assert_num_queries) -> None:
+    dossier = journey.received()
+    with django_assert_num_queries(3):
+        dossier_form_render(dossier=dossier, number=1)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from opendvc.core.errors import ApiError
-from opendvc.dossiers import services
+from opendvc.dossiers import documents, services
 from opendvc.dossiers.documents import REGISTER_COLUMNS, dossier_register_render, dossier_register_rows
 from opendvc.dossiers.models import Channel
 from opendvc.dossiers.tests.documents.conftest import APPLICANT, Journey, one_line, pdf_text
@@ -118,3 +118,12 @@ def test_a_period_backwards_or_longer_than_a_year_is_refused(hcm, date_from: dat
 def test_the_register_reads_in_two_queries(register, hcm, django_assert_num_queries) -> None:
     with django_assert_num_queries(2):
         dossier_register_rows(agency=hcm.agency, date_from=FIRST, date_to=LAST)
+
+
+def test_a_register_too_long_for_one_pdf_points_to_the_csv(register, hcm, monkeypatch) -> None:
+    monkeypatch.setattr(documents, "REGISTER_PDF_MAX_ROWS", 1)
+    with pytest.raises(ApiError) as caught:
+        dossier_register_render(agency=hcm.agency, date_from=FIRST, date_to=LAST, fmt="pdf")
+    assert caught.value.code == "register_too_large" and caught.value.status == 422
+    assert "CSV" in caught.value.message_vi and "CSV" in caught.value.message_en
+    assert dossier_register_render(agency=hcm.agency, date_from=FIRST, date_to=LAST, fmt="csv").count(b"\n") == 3
