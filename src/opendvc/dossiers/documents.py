@@ -36,6 +36,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import segno
 from django.conf import settings
@@ -512,10 +514,10 @@ def agency_block(agency: Agency) -> AgencyBlock:
     parent = agency.parent.name if agency.parent is not None else ""
     name = agency.name
     if parent:
-        for suffix in {
+        for suffix in (
             parent.removeprefix("Ủy ban nhân dân ").strip(),
             agency.province.name if agency.province else "",
-        }:
+        ):
             if suffix and name.endswith(" " + suffix) and len(name) > len(suffix) + 1:
                 name = name[: -len(suffix) - 1]
                 break
@@ -571,9 +573,11 @@ class _FormsFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(allowed_protocols=["file"])
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if not url.startswith(FORMS_URI):
+        parts = urlsplit(url)
+        path = Path(url2pathname(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
+        if path is None or not path.is_relative_to(FORMS_DIR):
             raise ValueError(f"Forms load only their own files, not {url!r}")
-        return super().fetch(url, headers)
+        return super().fetch(path.as_uri(), headers)
 
 
 def _renderer() -> tuple[FontConfiguration, CSS, _FormsFetcher]:

@@ -265,6 +265,8 @@ def test_forms_load_nothing_but_their_own_files() -> None:
         fetcher.fetch("http://169.254.169.254/latest/meta-data/")
     with pytest.raises(ValueError, match="only their own files"):
         fetcher.fetch("file:///etc/passwd")
+    with pytest.raises(ValueError, match="only their own files"):
+        fetcher.fetch(documents.FORMS_URI + "../../../../settings.py")
     assert fetcher.fetch(documents.FORMS_URI + "forms.css").read().startswith(b"/*")
 
 
