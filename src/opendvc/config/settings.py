@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "opendvc.audit",
     "opendvc.dossiers",
     "opendvc.notifications",
+    "opendvc.dossiers_web",
     "opendvc.web",
 ]
 
