@@ -14,6 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opendvc.accounts.forms import UswdsFormMixin as AccountsFormMixin
 from opendvc.dossiers.models import ApplicantKind, Channel, DossierStatus
@@ -79,17 +80,30 @@ def date_from_parts(form: forms.Form, prefix: str, *, label: object) -> date | N
 
 
 def _day(*, required: bool = False) -> forms.CharField:
-    return forms.CharField(label=_("Ngày"), required=required, max_length=2, widget=_numeric(2, css="odvc-date__day"))
+    return forms.CharField(
+        label=pgettext_lazy("date part", "Ngày"),
+        required=required,
+        max_length=2,
+        widget=_numeric(2, css="odvc-date__day"),
+    )
 
 
 def _month(*, required: bool = False) -> forms.CharField:
     return forms.CharField(
-        label=_("Tháng"), required=required, max_length=2, widget=_numeric(2, css="odvc-date__month")
+        label=pgettext_lazy("date part", "Tháng"),
+        required=required,
+        max_length=2,
+        widget=_numeric(2, css="odvc-date__month"),
     )
 
 
 def _year(*, required: bool = False) -> forms.CharField:
-    return forms.CharField(label=_("Năm"), required=required, max_length=4, widget=_numeric(4, css="odvc-date__year"))
+    return forms.CharField(
+        label=pgettext_lazy("date part", "Năm"),
+        required=required,
+        max_length=4,
+        widget=_numeric(4, css="odvc-date__year"),
+    )
 
 
 class UswdsFormMixin(AccountsFormMixin):
@@ -451,7 +465,8 @@ class ApologiseForm(ActionForm):
         return data
 
     def summary(self) -> list[tuple[str, str]]:
-        rows = [row for row in super().summary() if row[0] not in (str(_("Ngày")), str(_("Tháng")), str(_("Năm")))]
+        parts = {str(self.fields[f"due_{part}"].label) for part in ("day", "month", "year")}
+        rows = [row for row in super().summary() if row[0] not in parts]
         due = self.cleaned_data.get("new_due_at")
         if due is not None:
             rows.append((str(_("Ngày hẹn trả mới")), timezone.localtime(due).strftime("%H:%M %d/%m/%Y")))

@@ -13,6 +13,8 @@ from decimal import Decimal
 from functools import cache
 
 from django.urls import Resolver404, resolve
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from opendvc.accounts.models import OfficerRole, User
 from opendvc.catalog.models import Channel as CatalogChannel
@@ -26,13 +28,13 @@ from opendvc.notifications.selectors import notification_list_for_object
 #: Official forms (Circular 03/2025/TT-VPCP, Appendix I) a dossier page links to, with the moment
 #: each exists: Form 01 once received, 02 after a supplement request, 03 when refused, 04 after an
 #: apology, 05 when stopped, 06 (processing control slip) for officers once received.
-FORM_TITLES: dict[str, str] = {
-    "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "04": "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
-    "05": "Thông báo về việc dừng giải quyết hồ sơ",
-    "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+FORM_TITLES: dict[str, Promise] = {
+    "01": _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "02": _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "03": _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    "04": _("Văn bản xin lỗi và hẹn lại ngày trả kết quả"),
+    "05": _("Thông báo về việc dừng giải quyết hồ sơ"),
+    "06": _("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
 }
 
 
@@ -139,6 +141,6 @@ def form_links(*, dossier: Dossier, for_officer: bool) -> list[FormLink]:
     if for_officer and dossier.received_at is not None:
         numbers.append("06")
     return [
-        FormLink(number, FORM_TITLES[number], f"/api/v1/dossiers/{dossier.code}/forms/{number}.pdf")
+        FormLink(number, str(FORM_TITLES[number]), f"/api/v1/dossiers/{dossier.code}/forms/{number}.pdf")
         for number in numbers
     ]

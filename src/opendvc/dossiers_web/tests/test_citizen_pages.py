@@ -85,6 +85,7 @@ def test_supplement_upload_restarts_the_clock_and_moves_the_due_date(world: Worl
     page = client.get(own_url(dossier))
     body = text(page)
     assert "Cần bổ sung giấy tờ" in body and "Thiếu bản sao giấy chứng sinh" in body
+    assert "(Tạm dừng, chờ bổ sung)" in body
     assert world.optional_doc.name in body, "the component asked for has its own file input"
     field = f"doc_{world.optional_doc.pk}"
     assert f'name="{field}"' in page.content.decode()

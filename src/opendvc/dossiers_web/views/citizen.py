@@ -143,6 +143,7 @@ def render_own_dossier(
         "timeline": presenters.timeline_items(timeline, language=language(), for_officer=False),
         "explanation": dossier_due_explanation(dossier=d),
         "timeliness": presenters.TIMELINESS_LABELS.get(dossier_timeliness(dossier=d), ""),
+        "paused": d.status == DossierStatus.SUPPLEMENT_REQUESTED,
         "supply_form": supply_form,
         "supplement_reasons": supplement_reasons,
         "can_withdraw": Action.WITHDRAW in actions,

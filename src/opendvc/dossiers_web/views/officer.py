@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from opendvc.accounts.models import User
@@ -369,7 +370,7 @@ def action_title(action: str) -> str:
         Action.PAYMENT_SETTLED: _("Xác nhận đã nộp phí, lệ phí"),
         Action.STOP: _("Dừng giải quyết hồ sơ"),
         Action.RESULT_READY: _("Ghi nhận có kết quả"),
-        Action.RETURN: _("Trả kết quả"),
+        Action.RETURN: pgettext("action", "Trả kết quả"),
         Action.APOLOGISE: _("Xin lỗi và hẹn lại ngày trả"),
     }[Action(action)]
 
