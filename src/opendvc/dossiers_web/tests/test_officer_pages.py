@@ -506,3 +506,16 @@ def test_registration_is_for_desk_officers_only(world: World, login: Login) -> N
     assert login(world.specialist).get("/can-bo/dang-ky-ho-so/").status_code == 403
     page = login(world.desk).get("/can-bo/dang-ky-ho-so/")
     assert page.status_code == 200 and world.procedure.code in page.content.decode()
+
+
+def test_the_way_back_to_the_worklist_page_survives_an_action(world: World, login: Login) -> None:
+    dossier = submit(world)
+    client = login(world.desk)
+    back = "/can-bo/?tab=new&status=1"
+    page = client.get(page_url(dossier), {"back": back}).content.decode()
+    assert 'href="/can-bo/?tab=new&amp;status=1">Về danh sách công việc' in page
+    assert '<input type="hidden" name="back" value="/can-bo/?tab=new&amp;status=1">' in page
+    _first, done = confirm(client, dossier, "receive", {"back": back})
+    assert done["Location"] == page_url(dossier) + "?back=%2Fcan-bo%2F%3Ftab%3Dnew%26status%3D1"
+    elsewhere = client.get(page_url(dossier), {"back": "https://example.com/can-bo/"}).content.decode()
+    assert 'href="/can-bo/">Về danh sách công việc' in elsewhere

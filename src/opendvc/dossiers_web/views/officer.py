@@ -422,6 +422,17 @@ def _panels(
     return panels
 
 
+def worklist_back(request: HttpRequest) -> str:
+    """The worklist page (tab, filters, page) the officer came from, so going back keeps their place."""
+    raw = request.GET.get("back") or request.POST.get("back")
+    return safe_back(request, raw, prefix=WORKLIST_PATH, default=WORKLIST_PATH)
+
+
+def dossier_url(code: str, back: str) -> str:
+    url = reverse("dossiers_web:officer_dossier", kwargs={"code": code})
+    return url if back == WORKLIST_PATH else f"{url}?{urlencode({'back': back})}"
+
+
 def render_officer_dossier(
     request: HttpRequest,
     setup: ActionSetup,
@@ -434,7 +445,7 @@ def render_officer_dossier(
     access = setup.access
     d = access.dossier
     timeline = dossier_timeline(dossier=d, for_officer=True)
-    back = safe_back(request, request.GET.get("back"), prefix=WORKLIST_PATH, default=WORKLIST_PATH)
+    back = worklist_back(request)
     panels = _panels(setup, bound=bound, open_action=open_action, error=error)
     context = {
         "dossier": d,
@@ -447,6 +458,11 @@ def render_officer_dossier(
         "explanation": dossier_due_explanation(dossier=d),
         "timeliness": presenters.TIMELINESS_LABELS.get(dossier_timeliness(dossier=d), ""),
         "due": presenters.due_cell(d, now=setup.now, calendar=WorkingCalendar(agency=d.agency)),
+        "step_overdue": bool(
+            d.step_due_at
+            and d.step_due_at < setup.now
+            and d.status in (DossierStatus.RECEIVED, DossierStatus.IN_PROGRESS)
+        ),
         "documents": setup.documents(),
         "panels": panels,
         "open_panel": next((panel for panel in panels if panel.open), None),
@@ -606,7 +622,7 @@ def action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "hidden": _hidden_fields(form),
             "url": request.path,
             "warning": name in WARNING_ACTIONS,
-            "back": reverse("dossiers_web:officer_dossier", kwargs={"code": setup.dossier.code}),
+            "back": dossier_url(setup.dossier.code, worklist_back(request)),
         }
         return render(request, "dossiers_web/officer/confirm.html", context)
     try:
@@ -620,7 +636,7 @@ def action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             request, setup, bound={name: form}, open_action=name, error=error_text(problem), status=problem.status
         )
     messages.success(request, success_message(name, dossier))
-    return redirect("dossiers_web:officer_dossier", code=dossier.code)
+    return redirect(dossier_url(dossier.code, worklist_back(request)))
 
 
 # --- Desk registration (assisted digital) ------------------------------------------------------------------
