@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "opendvc.dossiers",
     "opendvc.notifications",
     "opendvc.dossiers_web",
+    "opendvc.forms",
     "opendvc.web",
 ]
 
@@ -198,3 +199,5 @@ NOTIFICATION_SMS_FILE = Path(os.environ.get("NOTIFICATION_SMS_FILE", VAR_DIR / "
 
 # The portal's public address, printed on documents read away from the site (the QR code of Form 01).
 OPENDVC_PUBLIC_URL = os.environ.get("OPENDVC_PUBLIC_URL", "http://127.0.0.1:8000")
+
+DOSSIER_FORM_VALIDATOR = "opendvc.forms.validation.form_data_validate"
