@@ -156,7 +156,8 @@ def field_views(
             value = data_get(data, field_spec.path)
             if value is None and fresh:
                 value = _prefill(field_spec, user)
-            if value is None and fresh:
+            if value is None and fresh and field_spec.required:
+                # Only for answers that must be given: a default in an optional section would start it.
                 value = field_spec.schema.get("default")
         view = FieldView(
             spec=field_spec,

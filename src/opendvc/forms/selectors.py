@@ -11,15 +11,14 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from opendvc.accounts.models import User
-from opendvc.agencies.selectors import commune_list, province_list
 from opendvc.catalog.models import ChannelKind, Procedure, ProcedureVersion, RequiredDocument, ServiceOffering
-from opendvc.core.errors import ApiError, NotFound
+from opendvc.core.errors import NotFound
 from opendvc.core.text import fold
 from opendvc.dossiers.models import Attachment
 from opendvc.forms.inputs import date_parts
 from opendvc.forms.models import DossierDraft, ProcedureForm
 from opendvc.forms.schema import FieldSpec, FormSpec, PageSpec, data_get
-from opendvc.forms.validation import FieldError, form_errors
+from opendvc.forms.validation import FieldError, PlaceBook, form_errors
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -147,7 +146,7 @@ def draft_document_tasks(*, draft: DossierDraft, spec: FormSpec) -> list[Documen
     ids = [int(i) for ids in draft.documents.values() for i in ids]
     files = {
         a.pk: a
-        for a in Attachment.objects.filter(pk__in=ids, uploaded_by=draft.user, dossier__isnull=True).only(
+        for a in Attachment.objects.filter(pk__in=ids, uploaded_by_id=draft.user_id, dossier__isnull=True).only(
             "pk", "original_name", "size", "content_type"
         )
     }
@@ -283,18 +282,9 @@ class AnswerSection:
     rows: tuple[AnswerRow, ...]
 
 
-def _place_name(code: str, *, province: str | None = None) -> str:
-    try:
-        if province is None:
-            unit = province_list().filter(code=code).first()
-        else:
-            unit = commune_list(province_code=province).filter(code=code).first()
-    except ApiError:
-        unit = None
-    return unit.name if unit is not None else code
-
-
-def answer_text(spec: FormSpec, field_spec: FieldSpec, value: Any, data: Any, language: str) -> str:
+def answer_text(
+    spec: FormSpec, field_spec: FieldSpec, value: Any, data: Any, language: str, places: PlaceBook | None = None
+) -> str:
     """One answer in words: dates dd/mm/yyyy, choices by their label, places by their name."""
     if value is None or value == "":
         return ""
@@ -309,11 +299,13 @@ def answer_text(spec: FormSpec, field_spec: FieldSpec, value: Any, data: Any, la
     if kind == "choice":
         return field_spec.option_label(value, language)
     if kind == "province":
-        return _place_name(str(value))
+        places = places or PlaceBook(spec, data)
+        return places.province_name(str(value)) or str(value)
     if kind == "commune":
+        places = places or PlaceBook(spec, data)
         province_spec = spec.fields.get(field_spec.province)
         province = data_get(data, province_spec.path) if province_spec else None
-        return _place_name(str(value), province=str(province)) if province else str(value)
+        return places.commune_name(str(value), province=str(province)) or str(value)
     vietnamese = not language.startswith("en")
     if kind in {"integer", "number"} and isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}".replace(",", ".") if vietnamese else f"{value:,}"
@@ -326,6 +318,7 @@ def form_answers(*, spec: FormSpec, data: Any, language: str | None = None) -> l
     """The answers page by page, each with the field's label: for the check-your-answers page, and for
     the dossier pages when they show a dossier submitted with an online form."""
     language = language or translation.get_language() or "vi"
+    places = PlaceBook(spec, data)
     sections = []
     for page in spec.pages:
         rows = []
@@ -337,7 +330,7 @@ def form_answers(*, spec: FormSpec, data: Any, language: str | None = None) -> l
                         AnswerRow(
                             f"{field_spec.pointer}/{index}/{column.key}",
                             column.label(language),
-                            answer_text(spec, column, row.get(column.key), data, language),
+                            answer_text(spec, column, row.get(column.key), data, language, places),
                             row.get(column.key) is not None,
                         )
                         for column in field_spec.columns
@@ -347,7 +340,7 @@ def form_answers(*, spec: FormSpec, data: Any, language: str | None = None) -> l
                 )
                 rows.append(AnswerRow(field_spec.pointer, field_spec.label(language), "", bool(children), children))
                 continue
-            text = answer_text(spec, field_spec, value, data, language)
+            text = answer_text(spec, field_spec, value, data, language, places)
             rows.append(AnswerRow(field_spec.pointer, field_spec.label(language), text, bool(text)))
         sections.append(AnswerSection(page, page.heading(language), tuple(rows)))
     return sections

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from opendvc.accounts.services import email_normalise, phone_normalise, tax_code_clean
-from opendvc.agencies.selectors import commune_list
+from opendvc.agencies.selectors import commune_list, province_list
 from opendvc.core.codes import CodeError, parse_personal_id
 from opendvc.core.errors import ApiError
 from opendvc.forms.schema import FieldSpec, FormSpec, data_get, pointer_parts, to_pointer
@@ -279,6 +279,7 @@ def _today() -> date:
 def _custom_errors(spec: FormSpec, data: Any, failed: set[str]) -> Iterable[FieldError]:
     """Checks beyond JSON Schema, run only on answers that passed it."""
     today = _today()
+    places = PlaceBook(spec, data)
     for pointer, field in spec.fields.items():
         if pointer in failed:
             continue
@@ -291,14 +292,14 @@ def _custom_errors(spec: FormSpec, data: Any, failed: set[str]) -> Iterable[Fiel
                 f"{field.title} không thể sau ngày hôm nay ({today:%d/%m/%Y}).",
                 f"The {_names(field)[1]} cannot be after today ({today:%d/%m/%Y}).",
             )
-        if field.kind == "province" and not _province_exists(str(value)):
+        if field.kind == "province" and places.province_name(str(value)) is None:
             yield FieldError(
                 pointer, "Chọn tỉnh, thành phố trong danh sách.", "Choose the province or city from the list."
             )
         if field.kind == "commune":
             province_field = spec.fields.get(field.province)
             province = data_get(data, province_field.path) if province_field else None
-            if province is not None and not _commune_in(str(value), str(province)):
+            if province is not None and places.commune_name(str(value), province=str(province)) is None:
                 yield FieldError(
                     pointer,
                     "Chọn xã, phường, đặc khu thuộc tỉnh, thành phố đã chọn.",
@@ -308,18 +309,40 @@ def _custom_errors(spec: FormSpec, data: Any, failed: set[str]) -> Iterable[Fiel
         yield from _check(spec, check, data, failed, today)
 
 
-def _province_exists(code: str) -> bool:
-    try:
-        return commune_list(province_code=code) is not None
-    except ApiError:
-        return False
+class PlaceBook:
+    """The provinces and communes a form's answers name, read in one query per province."""
 
+    def __init__(self, spec: FormSpec, data: Any) -> None:
+        provinces: set[str] = set()
+        communes: dict[str, set[str]] = {}
+        for field in spec.fields.values():
+            value = data_get(data, field.path)
+            if not isinstance(value, str):
+                continue
+            if field.kind == "province":
+                provinces.add(value)
+            elif field.kind == "commune" and (owner := spec.fields.get(field.province)) is not None:
+                province = data_get(data, owner.path)
+                if isinstance(province, str):
+                    communes.setdefault(province, set()).add(value)
+        self.provinces: dict[str, str] = dict(
+            province_list().filter(code__in=provinces | set(communes)).values_list("code", "name")
+        )
+        self.communes: dict[tuple[str, str], str] = {}
+        for province, codes in communes.items():
+            if province not in self.provinces:
+                continue
+            try:
+                found = commune_list(province_code=province).filter(code__in=codes).values_list("code", "name")
+            except ApiError:
+                continue
+            self.communes.update({(province, code): name for code, name in found})
 
-def _commune_in(code: str, province: str) -> bool:
-    try:
-        return commune_list(province_code=province).filter(code=code).exists()
-    except ApiError:
-        return False
+    def province_name(self, code: str) -> str | None:
+        return self.provinces.get(code)
+
+    def commune_name(self, code: str, *, province: str) -> str | None:
+        return self.communes.get((province, code))
 
 
 def _value(spec: FormSpec, data: Any, pointer: Any) -> Any:

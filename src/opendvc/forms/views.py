@@ -327,8 +327,8 @@ def page(request: HttpRequest, draft: DossierDraft, spec: FormSpec, page_id: str
     fields = presenters.field_views(
         spec=spec, page=page_spec, draft=draft, user=user, language=language, errors=errors, typed=typed, data=data
     )
-    progress = selectors.draft_progress(draft=draft, spec=spec)
-    previous = progress.previous_before(f"page:{page_spec.id}")
+    index = spec.pages.index(page_spec)
+    previous = f"page:{spec.pages[index - 1].id}" if index else None
     back = (
         reverse("forms:check", kwargs={"draft_id": draft.public_id})
         if return_to == RETURN_TO_CHECK
@@ -347,8 +347,8 @@ def page(request: HttpRequest, draft: DossierDraft, spec: FormSpec, page_id: str
             "notice": notice,
             "back_url": back,
             "return_to": return_to if return_to == RETURN_TO_CHECK else "",
-            "position": [t.page.id for t in progress.pages].index(page_spec.id) + 1,
-            "page_count": len(progress.pages),
+            "position": index + 1,
+            "page_count": len(spec.pages),
         },
         status=status,
     )
