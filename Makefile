@@ -35,18 +35,18 @@ run: setup
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --no-input -v0
-	$(VENV)/bin/gunicorn opendvc.config.wsgi -c src/opendvc/config/gunicorn.conf.py --bind $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) scripts/serve.py
 
 test: setup
 	scripts/ensure_chromium.sh
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check src bench scripts
-	$(VENV)/bin/ruff format --check src bench scripts
+	$(VENV)/bin/ruff check src bench scripts reference
+	$(VENV)/bin/ruff format --check src bench scripts reference
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy src reference scripts
 
 bench-catalog: setup
 	$(PY) bench/catalog_search.py

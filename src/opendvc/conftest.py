@@ -121,3 +121,67 @@ def axe_violations() -> Callable[..., list[dict[str, Any]]]:
         ]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def reference_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    """Start a reference external system of ``reference/registry.py`` over real HTTP; returns its base URL.
+
+    ``reference_service("eid", SOME_SETTING="x")`` starts the service (once per test session and set
+    of settings) with gunicorn on a spare port, its data in a temporary folder, and waits for
+    ``/healthz``. Tests talk to it exactly as the portal does in production.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from reference.registry import service as find_service
+
+    started: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def start(name: str, **settings: str) -> str:
+        key = (name, tuple(sorted(settings.items())))
+        if key in started:
+            return started[key]
+        spec = find_service(name)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {
+            **os.environ,
+            "OPENDVC_VAR_DIR": str(tmp_path_factory.mktemp(f"reference-{name}")),
+            **settings,
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [str(gunicorn), spec.wsgi, "--chdir", str(REPOSITORY), "--bind", f"127.0.0.1:{port}"]
+        process = subprocess.Popen(
+            [*command, "--workers", "1", "--threads", "8", "--log-level", "warning", "--no-control-socket"], env=env
+        )
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"reference service {name} did not start (exit {process.poll()})")
+            time.sleep(0.1)
+        started[key] = base
+        return base
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

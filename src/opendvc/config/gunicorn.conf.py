@@ -12,6 +12,8 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 preload_app = True
+# Several servers run side by side (the portal, the reference services, benchmarks): no shared control socket.
+control_socket_disable = True
 
 
 def when_ready(server: object) -> None:

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "opendvc.core",
     "opendvc.accounts",
     "opendvc.agencies",
@@ -201,3 +203,17 @@ NOTIFICATION_SMS_FILE = Path(os.environ.get("NOTIFICATION_SMS_FILE", VAR_DIR / "
 OPENDVC_PUBLIC_URL = os.environ.get("OPENDVC_PUBLIC_URL", "http://127.0.0.1:8000")
 
 DOSSIER_FORM_VALIDATOR = "opendvc.forms.validation.form_data_validate"
+
+# Background work. Tasks triggered by a request go to the task queue (the database backend by
+# default, `manage.py db_worker`; `TASKS_BACKEND` selects another, e.g. an RQ backend at scale).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Jobs on a clock: (name, every seconds, dotted path of a function without arguments); run by
+# `manage.py run_periodic_jobs`, which `make run` starts (opendvc.core.periodic).
+PERIODIC_JOBS: list[tuple[str, int, str]] = [
+    ("attachments_purge_unbound", 3600, "opendvc.dossiers.services.attachment_purge_unbound"),
+]

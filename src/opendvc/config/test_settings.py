@@ -11,3 +11,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CATALOG_INDEX_CHECK_SECONDS = 0.0
 WHITENOISE_AUTOREFRESH = True
 NOTIFICATION_SMS_FILE = Path(tempfile.mkdtemp(prefix="opendvc-test-outbox-")) / "sms.jsonl"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

@@ -76,3 +76,25 @@ class CalendarDay(models.Model):
     @property
     def is_working(self) -> bool:
         return self.kind == self.Kind.MAKEUP_WORKING_DAY
+
+
+class PeriodicJobRun(models.Model):
+    """When a periodic job (``settings.PERIODIC_JOBS``) last started and finished, and how it ended.
+
+    The row is locked while a runner decides whether the job is due, so two runners never start the
+    same job twice in one period.
+    """
+
+    name = models.CharField(max_length=80, unique=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(null=True)
+    error = models.TextField(blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "lần chạy công việc định kỳ"
+        verbose_name_plural = "công việc định kỳ"
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,8 @@ STEPS: list[tuple[str, str, str]] = [
     ("demo_agencies", "1", "load_demo_agencies"),
     ("demo_catalog", "2", "load_demo_catalog"),
     ("demo_accounts", "1", "load_demo_accounts"),
+    ("demo_forms", "1", "load_demo_forms"),
+    ("demo_dossiers", "1", "load_demo_dossiers"),
 ]
 
 

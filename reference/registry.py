@@ -1,0 +1,33 @@
+"""The reference services: what each is, its WSGI application, and where the portal finds it.
+
+``scripts/serve.py`` (``make run``) starts each on ``127.0.0.1:(PORT + port_offset)`` and passes its
+address to every process in ``url_env``. When ``url_env`` is already set — a real e-ID provider or
+payment gateway — the reference one is not started. A service reads its own settings from the
+environment (``OPENDVC_PUBLIC_URL`` is the portal's address) and keeps its data under
+``$OPENDVC_VAR_DIR/reference/<name>/``.
+
+Every service answers ``GET /healthz`` with 200 when it is ready.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReferenceService:
+    name: str
+    title: str
+    wsgi: str
+    port_offset: int
+    url_env: str
+
+
+SERVICES: list[ReferenceService] = []
+
+
+def service(name: str) -> ReferenceService:
+    for candidate in SERVICES:
+        if candidate.name == name:
+            return candidate
+    raise KeyError(f"no reference service {name!r}; known: {', '.join(s.name for s in SERVICES) or 'none'}")
