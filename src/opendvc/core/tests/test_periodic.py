@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
-from pytest_django.fixtures import SettingsWrapper
 
 from opendvc.core.models import PeriodicJobRun
 from opendvc.core.periodic import periodic_jobs_run_due
@@ -23,7 +23,7 @@ def fail() -> None:
 
 
 @pytest.fixture
-def jobs(settings: SettingsWrapper) -> None:
+def jobs(settings: Any) -> None:
     CALLS.clear()
     settings.PERIODIC_JOBS = [
         ("failing", 60, "opendvc.core.tests.test_periodic.fail"),
