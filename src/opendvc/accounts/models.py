@@ -44,7 +44,8 @@ class User(AbstractUser):
 class OfficerRole(models.Model):
     """A role an officer holds at one agency; every officer query and action is scoped by these rows.
 
-    The one-stop desk, specialists, leaders and clerks follow Decree 118/2025/NĐ-CP, Art. 13–20.
+    The one-stop desk, specialists, leaders and clerks follow Decree 118/2025/NĐ-CP, Art. 13–20; the
+    accountant follows the agency's collections and their reconciliation with the payment providers.
     """
 
     class Role(models.TextChoices):
@@ -53,6 +54,7 @@ class OfficerRole(models.Model):
         LEADER = "leader", _("Lãnh đạo")
         CLERK = "clerk", _("Văn thư")
         AGENCY_ADMIN = "agency_admin", _("Quản trị cơ quan")
+        ACCOUNTANT = "accountant", _("Kế toán")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="officer_roles")
     agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="officer_roles")
