@@ -14,7 +14,7 @@ it with ``wrk`` (50 connections), printing throughput and p50/p95/p99 latency fo
 - an officer's worklist ``/can-bo/?tab=…`` (signed-in officers of the largest and of random agencies,
   each on the lists of their roles);
 - the officer's dossier page ``/can-bo/ho-so/<code>/``;
-- online submissions ``POST /api/v1/dossiers`` (birth registration with its form and file, each
+- online submissions ``POST /api/v1/dossiers/`` (birth registration with its form and file, each
   request a new dossier, personal access tokens);
 
 each as a ratio to the ceiling. Usage (PostgreSQL only; the data is kept for the next run):
@@ -51,10 +51,39 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
 VN = 7  # hours ahead of UTC (Asia/Ho_Chi_Minh, no daylight saving)
 
-LUA_GET = """
+# Shared by both scripts: each thread counts the answers that are not 2xx (wrk itself counts only
+# 4xx and 5xx, so a redirect would pass unnoticed), and the main thread adds them up.
+LUA_COMMON = """
+local threads = {}
+local next_id = 0
+setup = function(thread)
+  thread:set("slice", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+bad = 0
+response = function(status, headers, body)
+  if status < 200 or status > 299 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  local not_2xx = 0
+  for _, thread in ipairs(threads) do not_2xx = not_2xx + thread:get("bad") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), not_2xx, summary.errors.connect + summary.errors.read
+    + summary.errors.write, summary.errors.timeout))
+end
+"""
+
+LUA_GET = (
+    """
 local lines = {}
 for line in io.lines("%(lines)s") do lines[#lines + 1] = line end
 local counter = 0
+local think = %(think)d
+if think > 0 then
+  delay = function() return math.random(math.floor(think / 2), math.floor(think * 3 / 2)) end
+end
 request = function()
   counter = counter + 1
   local line = lines[(counter * 7919) %% #lines + 1]
@@ -64,23 +93,13 @@ request = function()
     ["Accept-Encoding"] = "gzip, br",
   })
 end
-
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read
-    + summary.errors.write, summary.errors.timeout))
-end
 """
+    + LUA_COMMON
+)
 
 # Each wrk thread takes its own slice of the submissions: every request is a new dossier.
-LUA_POST = """
-local threads = {}
-local next_id = 0
-setup = function(thread)
-  thread:set("slice", next_id)
-  next_id = next_id + 1
-end
+LUA_POST = (
+    """
 init = function(args)
   lines = {}
   local n = 0
@@ -98,12 +117,14 @@ request = function()
     line = lines[#lines]
   end
   local tab = line:find("\\t")
-  return wrk.format("POST", "/api/v1/dossiers", {
+  return wrk.format("POST", "/api/v1/dossiers/", {
     ["Authorization"] = "Bearer " .. line:sub(1, tab - 1),
     ["Content-Type"] = "application/json",
   }, line:sub(tab + 1))
 end
-""" + LUA_GET[LUA_GET.index("done = function") :]
+"""
+    + LUA_COMMON
+)
 
 
 def log(message: str) -> None:
@@ -694,7 +715,12 @@ def submission_lines(world: World, rng: random.Random, count: int, media_file: s
 
     birth = next(v for v in world.versions.values() if v.procedure.code == BIRTH)
     form = procedure_form_for_version(version=birth)
-    required = world.documents.get(birth.pk, [])
+    from opendvc.catalog.models import RequiredDocument
+
+    # The mandatory components, or the first one: every submission carries a file.
+    required = world.documents.get(birth.pk) or list(
+        RequiredDocument.objects.filter(version=birth).order_by("position").values_list("pk", flat=True)[:1]
+    )
     agencies = [a for a in world.agencies if birth in world.offered[a.pk]]
     applicants = world.citizens[:1000]
     tokens = {c.pk: access_token_create(user=c, name="bench")[1] for c in applicants}
@@ -760,6 +786,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--submissions", type=int, default=12_000, help="prepared submissions (each used once)")
+    parser.add_argument("--think-ms", type=int, default=1000, help="officers' pause between pages (paced runs)")
     parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and build it again")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -840,18 +867,23 @@ def main() -> None:
         else:
             sys.exit("error: the server did not become healthy")
         run = {"duration": args.duration, "connections": args.connections}
-        ceiling = script_for(workdir, "ceiling", LUA_GET, ["-\t/livez"])
-        worklist = script_for(workdir, "worklist", LUA_GET, worklists)
-        page = script_for(workdir, "page", LUA_GET, pages)
+        ceiling = script_for(workdir, "ceiling", LUA_GET, ["-\t/livez"], think=0)
+        worklist = script_for(workdir, "worklist", LUA_GET, worklists, think=0)
+        page = script_for(workdir, "page", LUA_GET, pages, think=0)
+        think = args.think_ms
+        worklist_paced = script_for(workdir, "worklist-paced", LUA_GET, worklists, think=think)
+        page_paced = script_for(workdir, "page-paced", LUA_GET, pages, think=think)
         submit = script_for(workdir, "submit", LUA_POST, submissions, threads=2)
         wrk(base, worklist, duration=3, connections=args.connections)
         wrk(base, page, duration=3, connections=args.connections)
         results["ceiling /livez"] = wrk(base, ceiling, **run)
         results["worklist /can-bo/?tab=…"] = wrk(base, worklist, **run)
         results["dossier page /can-bo/ho-so/<code>/"] = wrk(base, page, **run)
+        results[f"worklist, officers pausing ~{think} ms"] = wrk(base, worklist_paced, **run)
+        results[f"dossier page, officers pausing ~{think} ms"] = wrk(base, page_paced, **run)
         before = Dossier.objects.count()
         connection.close()
-        results["submission POST /api/v1/dossiers"] = wrk(base, submit, **run)
+        results["submission POST /api/v1/dossiers/"] = wrk(base, submit, **run)
         made = Dossier.objects.count() - before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -860,10 +892,10 @@ def main() -> None:
     top = results["ceiling /livez"]["rps"]
     setup = f"{args.connections} connections, {args.duration} s each, {os.cpu_count()} CPUs, wrk -t2"
     print(f"\n{total:,} dossiers, {events:,} events in PostgreSQL; {setup}\n")
-    print(f"{'endpoint':40} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'endpoint':44} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for label, r in results.items():
         print(
-            f"{label:40} {r['rps']:9.0f} {r['rps'] / top:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{label:44} {r['rps']:9.0f} {r['rps'] / top:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
             f"{r['p99_ms']:8.1f} {int(r['errors']):7d}"
         )
     print(f"\nsubmissions created {made:,} dossiers ({made / args.duration:.0f}/s)")

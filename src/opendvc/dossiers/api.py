@@ -517,7 +517,10 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[dict[str, Any]]:
         organisation=_organisation(payload.organisation),
         contact=services.ContactInput(**contact.dict()) if contact is not None else None,
     )
-    return Status(201 if result.created else 200, _detail_for(user, result.dossier.code))
+    # The new dossier is in hand with its agency, procedure and people: answer from it, not a fresh read.
+    return Status(
+        201 if result.created else 200, _detail_out(selectors.dossier_access(dossier=result.dossier, user=user))
+    )
 
 
 @router.post(

@@ -296,6 +296,14 @@ def dossier_get_for_user(*, user: User, code: str) -> DossierAccess:
     return DossierAccess(dossier=dossier, roles=roles)
 
 
+def dossier_access(*, dossier: Dossier, user: User) -> DossierAccess:
+    """The dossier already in hand as ``user`` may see it (a service's result); ``dossier_not_found`` otherwise."""
+    roles = dossier_roles_for(dossier=dossier, user=user)
+    if not roles:
+        raise dossier_not_found()
+    return DossierAccess(dossier=dossier, roles=roles)
+
+
 def dossier_actions_allowed(*, dossier: Dossier, user: User) -> list[Action]:
     """The actions ``user`` may take on the dossier now (empty when out of scope), from the transition table."""
     roles = dossier_roles_for(dossier=dossier, user=user)

@@ -162,23 +162,28 @@ def _invalid(code: str, message_vi: str, message_en: str, **kwargs: Any) -> ApiE
 def dossier_code_next(*, agency: Agency, received_on: date) -> str:
     """The next dossier code ``{agency code}-{yyMMdd}-{NNNN}`` of the agency for that day.
 
-    Gapless and collision-free under concurrency on SQLite and PostgreSQL: the (agency, day) row is
-    created if missing (``ON CONFLICT DO NOTHING``), then incremented with ``UPDATE … SET last =
-    last + 1``, whose row lock is held until the caller's transaction ends, and read back. A
-    rolled-back submission rolls its number back too. Must run inside the caller's transaction.
+    Gapless and collision-free under concurrency on SQLite and PostgreSQL: one statement creates the
+    (agency, day) row at 1 or increments it (``INSERT … ON CONFLICT DO UPDATE SET last = last + 1
+    RETURNING last``); the row lock it takes is held until the caller's transaction ends (SQLite
+    serialises writers). A rolled-back submission rolls its number back too. Must run inside the
+    caller's transaction.
 
     The format has four digits (DESIGN.md §4), so an agency can issue 9,999 codes a day; the
     10,000th is refused with ``daily_sequence_exhausted`` rather than widening the code.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("dossier_code_next must run inside the caller's transaction.")
-    DossierSequence.objects.bulk_create(
-        [DossierSequence(agency=agency, day=received_on, last=0)], ignore_conflicts=True
-    )
-    updated = DossierSequence.objects.filter(agency=agency, day=received_on, last__lt=DAILY_SEQUENCE_MAX).update(
-        last=F("last") + 1
-    )
-    if not updated:
+    table = connection.ops.quote_name(DossierSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - the table's own name
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 WHERE {table}.last < %s "
+            "RETURNING last",
+            [agency.pk, received_on, DAILY_SEQUENCE_MAX],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise ApiError(
             "daily_sequence_exhausted",
             f"Cơ quan {agency.code} đã cấp đủ {DAILY_SEQUENCE_MAX:,} mã hồ sơ trong ngày {received_on:%d/%m/%Y}; "
@@ -187,7 +192,7 @@ def dossier_code_next(*, agency: Agency, received_on: date) -> str:
             "receive it on the next working day.",
             status=409,
         )
-    last = DossierSequence.objects.filter(agency=agency, day=received_on).values_list("last", flat=True).get()
+    last = int(row[0])
     return f"{agency.code}-{received_on:%y%m%d}-{last:04d}"
 
 
@@ -376,9 +381,12 @@ def _event_append(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     attachment_ids: Sequence[int] = (),
+    first: bool = False,
 ) -> DossierEvent:
-    """Append the next event of the dossier's chain; the dossier row is locked by the caller."""
-    last = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", "hash").first()
+    """Append the next event of the dossier's chain (``first`` for a dossier just created); the dossier
+    row is locked by the caller."""
+    previous = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").values_list("seq", "hash")
+    last = None if first else previous.first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, "")
     event = DossierEvent(
         dossier=dossier,
@@ -491,7 +499,13 @@ def _account_address(user: User, channel: str) -> str:
 
 
 def _schedule_notification(dossier: Dossier, event: DossierEvent) -> None:
-    transaction.on_commit(partial(dossier_notify_hook, dossier_id=dossier.pk, event_id=event.pk))
+    """Queue the applicant's notification once the change is committed; the request does not wait for it.
+
+    A queue that cannot take the task is logged (``robust``): the dossier's change stands.
+    """
+    from opendvc.dossiers.tasks import dossier_notify
+
+    transaction.on_commit(partial(dossier_notify.enqueue, dossier_id=dossier.pk, event_id=event.pk), robust=True)
 
 
 # --- The lifecycle pipeline -----------------------------------------------------------------------
@@ -603,6 +617,7 @@ def _published_version(*, procedure: Procedure, expected_number: int | None) -> 
             f"Procedure {procedure.code} is not currently in force.",
             status=409,
         )
+    version.procedure = procedure  # the caller's object: no second read of the procedure
     if expected_number is not None and version.number != expected_number:
         raise ApiError(
             "procedure_version_stale",
@@ -885,6 +900,7 @@ def _dossier_create(
     )
     event = _event_append(
         dossier=dossier,
+        first=True,
         at=now,
         actor=submitted_by,
         role=role,

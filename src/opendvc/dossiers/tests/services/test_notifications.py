@@ -72,3 +72,26 @@ def test_without_the_notifications_app_the_hook_only_logs(world: World, monkeypa
     caplog.set_level("INFO", logger="opendvc.dossiers.services")
     services.dossier_notify_hook(dossier_id=0, event_id=0)
     assert "notifications app absent" in caplog.text
+
+
+def test_with_the_database_queue_the_request_only_queues_the_notification(
+    world: World, settings, django_capture_on_commit_callbacks
+) -> None:
+    """In production the worker sends (``db_worker``): the submission does not wait for the mail server."""
+    from django.core.management import call_command
+
+    from opendvc.notifications.models import Notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_submit(
+            applicant=world.citizen,
+            agency=world.agency,
+            procedure=world.procedure,
+            procedure_version=1,
+            form_data={},
+            documents=submission_documents(world),
+        )
+    assert not Notification.objects.exists()
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert Notification.objects.filter(recipient=world.citizen).count() == 2
