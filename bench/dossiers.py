@@ -787,6 +787,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--submissions", type=int, default=12_000, help="prepared submissions (each used once)")
     parser.add_argument("--think-ms", type=int, default=1000, help="officers' pause between pages (paced runs)")
+    parser.add_argument("--build-only", action="store_true", help="build (or check) the data, measure nothing")
     parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and build it again")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -840,6 +841,8 @@ def main() -> None:
         if not check.ok:
             sys.exit(f"error: the event chain of {dossier.code} does not verify: {check}")
 
+    if args.build_only:
+        return
     worklists, pages = measured_lines(world, rng)
     submissions = submission_lines(world, rng, args.submissions, media_file)
     connection.close()
