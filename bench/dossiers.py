@@ -7,8 +7,9 @@ files, 4 officers per agency and 20,000 citizens. Agencies differ in size the wa
 The dossiers span the past year, most of them finished, the recent ones at every status and step,
 some overdue. The procedures are the real ones of the demo catalogue.
 
-Then it serves the data with the production server (gunicorn, the project's own settings) and drives
-it with ``wrk`` (50 connections), printing throughput and p50/p95/p99 latency for:
+Then it serves the data with the production server (gunicorn, the project's own settings, Redis for
+the cache and sessions) and drives it with ``wrk`` (50 connections), printing throughput and
+p50/p95/p99 latency for:
 
 - the ceiling: ``/livez``, a minimal JSON endpoint through the same stack;
 - an officer's worklist ``/can-bo/?tab=…`` (signed-in officers of the largest and of random agencies,
@@ -670,10 +671,12 @@ def dossiers_build(*, world: World, count: int, rng: random.Random, media_file: 
 
 def session_for(user: Any) -> str:
     """A signed-in session, as the login page leaves it."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
 
-    session = SessionStore()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -807,6 +810,7 @@ def main() -> None:
             "MEDIA_ROOT": str(media),
             "DJANGO_SETTINGS_MODULE": "opendvc.config.settings",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
             "NOTIFICATION_SMS_FILE": str(workdir / "sms.jsonl"),
         }
     )
