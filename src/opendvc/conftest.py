@@ -51,6 +51,31 @@ def _portal_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` skips the password; for officers it also skips the TOTP step, by storing
+    a verified device in the session exactly as django-otp does after a right code. Journeys that
+    test logging in go through the real pages (``accounts/tests/mfa.py`` has the helpers)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        from opendvc.accounts.selectors import mfa_required
+
+        if mfa_required(user=user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            from opendvc.accounts.tests.mfa import totp_device_for_tests
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device_for_tests(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("opendvc.accounts.urls")),
+    path("", include("opendvc.sso.urls")),
     path("nop-ho-so/", include("opendvc.forms.urls")),
     path("", include("opendvc.dossiers_web.urls")),
     path("", include("opendvc.web.urls")),
