@@ -113,19 +113,26 @@ class OidcEidProvider(EidProvider):
                 "eid_state_mismatch",
                 "Phiên đăng nhập bằng định danh điện tử không khớp (có thể bạn mở từ một thẻ khác hoặc đã quá lâu). "
                 "Hãy bấm “Đăng nhập bằng VNeID” lại.",
-                "The e-ID login session does not match (another tab, or too long ago). Press “Log in with VNeID” again.",
+                "The e-ID login session does not match (another tab, or too long ago). "
+                "Press “Log in with VNeID” again.",
             ) from None
         except ExpiredTokenError:
             raise _id_token_refused("eid_id_token_expired", "đã hết hạn", "has expired") from None
         except BadSignatureError:
-            raise _id_token_refused("eid_id_token_bad_signature", "có chữ ký không đúng", "has a bad signature") from None
+            raise _id_token_refused(
+                "eid_id_token_bad_signature", "có chữ ký không đúng", "has a bad signature"
+            ) from None
         except InvalidKeyIdError:
             raise _id_token_refused(
                 "eid_id_token_unknown_key", "được ký bằng khóa không công bố", "is signed with an unpublished key"
             ) from None
         except (InvalidClaimError, MissingClaimError) as error:
             claim = getattr(error, "claim", "") or ""
-            code = {"aud": "eid_id_token_wrong_audience", "iss": "eid_id_token_wrong_issuer", "nonce": "eid_id_token_bad_nonce"}
+            code = {
+                "aud": "eid_id_token_wrong_audience",
+                "iss": "eid_id_token_wrong_issuer",
+                "nonce": "eid_id_token_bad_nonce",
+            }
             raise _id_token_refused(
                 code.get(claim, "eid_id_token_invalid"), f"sai thông tin «{claim}»", f"has a wrong «{claim}» claim"
             ) from None

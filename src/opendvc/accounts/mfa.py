@@ -9,7 +9,6 @@ An administrator can reset an officer's second factor (a lost phone); that is au
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -82,7 +81,9 @@ def totp_verify(*, request: HttpRequest, user: User, code: str) -> TOTPDevice:
     if not device.verify_token(_clean(code)):
         raise _code_refused(request, user, action="login_second_factor", reason="otp_invalid")
     otp_login(request, device)
-    audit_record(action="login_second_factor", actor=user, object_type="user", object_id=user.pk, data={"device": device.pk})
+    audit_record(
+        action="login_second_factor", actor=user, object_type="user", object_id=user.pk, data={"device": device.pk}
+    )
     return device
 
 

@@ -50,7 +50,9 @@ class SessionIdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 messages.info(
-                    request, _("Phiên làm việc đã kết thúc sau %(minutes)d phút không thao tác. Hãy đăng nhập lại.") % {"minutes": limit}
+                    request,
+                    _("Phiên làm việc đã kết thúc sau %(minutes)d phút không thao tác. Hãy đăng nhập lại.")
+                    % {"minutes": limit},
                 )
                 return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()})}")
             if last_seen is None or now - int(last_seen) >= 60:

@@ -7,6 +7,7 @@ message; registration refusals list each wrong field in ``details`` (``field``, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -676,10 +677,8 @@ def eid_account_link(*, identity: Any) -> tuple[User, bool]:
         user.set_unusable_password()
     now = timezone.now()
     if identity.full_name:
-        try:
+        with contextlib.suppress(CodeError):
             user.full_name = full_name_clean(identity.full_name)
-        except CodeError:
-            pass
     if identity.birth_date:
         user.birth_date = identity.birth_date
     if identity.sex in User.Sex.values:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -17,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-import segno
-
 from opendvc.accounts.eid import eid_provider
 from opendvc.accounts.forms import AccessTokenForm, LoginForm, OtpForm, RegistrationForm, VerificationForm
 from opendvc.accounts.mfa import (
@@ -30,7 +29,8 @@ from opendvc.accounts.mfa import (
     totp_verify,
 )
 from opendvc.accounts.models import User, VerificationCode
-from opendvc.accounts.selectors import access_token_list, officer_role_list, organisation_list_for
+from opendvc.accounts.receivers import AUTH_METHOD_KEY
+from opendvc.accounts.selectors import access_token_list, mfa_required, officer_role_list, organisation_list_for
 from opendvc.accounts.services import (
     access_token_create,
     access_token_revoke,
@@ -39,8 +39,6 @@ from opendvc.accounts.services import (
     verification_code_confirm,
     verification_code_send,
 )
-from opendvc.accounts.receivers import AUTH_METHOD_KEY
-from opendvc.accounts.selectors import mfa_required
 from opendvc.audit.services import audit_context_from_request, audit_record
 from opendvc.core.errors import ApiError
 from opendvc.core.ratelimit import rate_limited, too_many_requests
@@ -235,7 +233,9 @@ def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -257,7 +257,9 @@ def mfa(request: HttpRequest) -> HttpResponse:
         try:
             if enrolling:
                 totp_enrolment_confirm(request=request, user=user, code=form.cleaned_data["code"])
-                messages.success(request, _("Đã đăng ký ứng dụng xác thực. Từ nay mỗi lần đăng nhập, hãy nhập mã trong ứng dụng."))
+                messages.success(
+                    request, _("Đã đăng ký ứng dụng xác thực. Từ nay mỗi lần đăng nhập, hãy nhập mã trong ứng dụng.")
+                )
             else:
                 totp_verify(request=request, user=user, code=form.cleaned_data["code"])
         except ApiError as error:

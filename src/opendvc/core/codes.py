@@ -222,9 +222,7 @@ def parse_personal_id(raw: str) -> PersonalId:
 #: the General Statistics Office used by Circular 59/2021/TT-BCA, Annex). IDs issued before the 2025
 #: merger keep them, so they are checked against this list, not the 34 provinces of 2025.
 BIRTH_PROVINCE_CODES = frozenset(
-    """001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037
-    038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 077 079
-    080 082 083 084 086 087 089 091 092 093 094 095 096""".split()
+    ["001", "002", "004", "006", "008", "010", "011", "012", "014", "015", "017", "019", "020", "022", "024", "025", "026", "027", "030", "031", "033", "034", "035", "036", "037", "038", "040", "042", "044", "045", "046", "048", "049", "051", "052", "054", "056", "058", "060", "062", "064", "066", "067", "068", "070", "072", "074", "075", "077", "079", "080", "082", "083", "084", "086", "087", "089", "091", "092", "093", "094", "095", "096"]
 )
 
 
@@ -254,7 +252,8 @@ def personal_id_mismatches(
         problems.append(
             PersonalIdMismatch(
                 "personal_id_province_mismatch",
-                f"Ba chữ số đầu ({parsed.province_code}) khác mã tỉnh nơi đăng ký khai sinh ({birth_province_code.zfill(3)}).",
+                f"Ba chữ số đầu ({parsed.province_code}) khác mã tỉnh nơi đăng ký khai sinh "
+                f"({birth_province_code.zfill(3)}).",
                 f"The first three digits ({parsed.province_code}) differ from the birth province "
                 f"({birth_province_code.zfill(3)}).",
             )

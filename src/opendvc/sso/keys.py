@@ -11,6 +11,7 @@ This module is imported by the settings, so it must not import Django models.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,10 +62,8 @@ def oidc_signing_keys(directory: Path) -> tuple[str, list[str]]:
         return active, [block.strip() + "\n" for block in retired.split("\n\n") if block.strip()]
     files = oidc_key_files(directory)
     if not files:
-        try:
+        with contextlib.suppress(FileExistsError):
             oidc_key_add(directory)
-        except FileExistsError:
-            pass
         files = oidc_key_files(directory)
     pems = [path.read_text(encoding="ascii") for path in files]
     return pems[-1], list(reversed(pems[:-1]))[:KEEP_INACTIVE]

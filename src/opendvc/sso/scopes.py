@@ -42,7 +42,9 @@ class PortalScopes(BaseScopes):
     def get_all_scopes(self) -> dict[str, Any]:
         return dict(SCOPES)
 
-    def get_available_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list[str]:
+    def get_available_scopes(
+        self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any
+    ) -> list[str]:
         return list(SCOPES)
 
     def get_default_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list[str]:

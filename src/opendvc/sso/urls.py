@@ -8,7 +8,11 @@ from opendvc.sso import views
 
 app_name = "oauth2_provider"
 urlpatterns = [
-    re_path(r"^\.well-known/openid-configuration/?$", views.ConnectDiscoveryInfoView.as_view(), name="oidc-connect-discovery-info"),
+    re_path(
+        r"^\.well-known/openid-configuration/?$",
+        views.ConnectDiscoveryInfoView.as_view(),
+        name="oidc-connect-discovery-info",
+    ),
     path("o/authorize/", views.AuthorizationView.as_view(), name="authorize"),
     path("o/token/", views.TokenView.as_view(), name="token"),
     path("o/revoke_token/", views.RevokeTokenView.as_view(), name="revoke-token"),

@@ -83,7 +83,11 @@ class AuthorizationView(dot.AuthorizationView):
             object_id=self.request.GET.get("client_id", "") or self.request.POST.get("client_id", ""),
             outcome="refused",
             reason=str(reason),
-            data={"redirect_uri": (self.request.GET.get("redirect_uri") or self.request.POST.get("redirect_uri", ""))[:300]},
+            data={
+                "redirect_uri": (self.request.GET.get("redirect_uri") or self.request.POST.get("redirect_uri", ""))[
+                    :300
+                ]
+            },
         )
         return super().error_response(error, application, **kwargs)
 
@@ -145,7 +149,9 @@ class RPInitiatedLogoutView(dot.RPInitiatedLogoutView):
         response = super().get(request, *args, **kwargs)
         return _allow_form_redirect(response, request.GET.get("post_logout_redirect_uri"))
 
-    def do_logout(self, application: Any = None, post_logout_redirect_uri: Any = None, state: Any = None, token_user: Any = None) -> HttpResponse:
+    def do_logout(
+        self, application: Any = None, post_logout_redirect_uri: Any = None, state: Any = None, token_user: Any = None
+    ) -> HttpResponse:
         audit_record(
             action="oidc_logout",
             actor=token_user or (self.request.user if self.request.user.is_authenticated else None),
