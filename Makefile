@@ -33,7 +33,7 @@ messages: $(VENV)/.installed
 
 run: setup
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py load_demo_data
+	PORT=$(PORT) $(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --no-input -v0
 	HOST=$(HOST) PORT=$(PORT) $(PY) scripts/serve.py
 

@@ -306,17 +306,20 @@ OAUTH2_PROVIDER = {
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
+# Reference peers listen on PORT + their offset (reference/registry.py) unless their address is given.
+_PORT = int(os.environ.get("PORT", "8000"))
+
 # The national e-ID provider the portal relies on for citizens' login (OpenID Connect, Authlib).
-OPENDVC_EID_URL = os.environ.get("OPENDVC_EID_URL", "http://127.0.0.1:8001")
+OPENDVC_EID_URL = os.environ.get("OPENDVC_EID_URL", f"http://127.0.0.1:{_PORT + 1}")
 EID_CLIENT_ID = os.environ.get("OPENDVC_EID_CLIENT_ID", "opendvc-portal")
 EID_CLIENT_SECRET = os.environ.get("OPENDVC_EID_CLIENT_SECRET", "opendvc-portal-development-secret")
 EID_SCOPES = "openid profile personal_id phone email address"
 # The population database (CSDL quốc gia về dân cư), asked with the citizen's consent.
-OPENDVC_POPULATION_URL = os.environ.get("OPENDVC_POPULATION_URL", "http://127.0.0.1:8002")
+OPENDVC_POPULATION_URL = os.environ.get("OPENDVC_POPULATION_URL", f"http://127.0.0.1:{_PORT + 2}")
 POPULATION_CLIENT = os.environ.get("OPENDVC_POPULATION_CLIENT", "reference")
 POPULATION_API_KEY = os.environ.get("OPENDVC_POPULATION_API_KEY", "opendvc-population-development-key")
 # The reference connected portal, whose demo client the demo data registers.
-OPENDVC_CONNECTED_PORTAL_URL = os.environ.get("OPENDVC_CONNECTED_PORTAL_URL", "http://127.0.0.1:8003")
+OPENDVC_CONNECTED_PORTAL_URL = os.environ.get("OPENDVC_CONNECTED_PORTAL_URL", f"http://127.0.0.1:{_PORT + 3}")
 
 # Content-Security-Policy: nothing inline, nothing from another origin (django-csp).
 CONTENT_SECURITY_POLICY = {
