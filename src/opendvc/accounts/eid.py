@@ -107,7 +107,17 @@ class OidcEidProvider(EidProvider):
     def callback(self, request: HttpRequest) -> EidIdentity:
         app = self._app()
         try:
-            token = app.authorize_access_token(request, leeway=ID_TOKEN_LEEWAY_SECONDS)
+            # Audience and issuer are checked explicitly: Authlib's defaults check the issuer only, and
+            # an ``azp`` claim alone would let a token meant for another client through.
+            issuer = app.load_server_metadata()["issuer"]
+            token = app.authorize_access_token(
+                request,
+                leeway=ID_TOKEN_LEEWAY_SECONDS,
+                claims_options={
+                    "iss": {"essential": True, "values": [issuer]},
+                    "aud": {"essential": True, "values": [settings.EID_CLIENT_ID]},
+                },
+            )
         except MismatchingStateError:
             raise _refused(
                 "eid_state_mismatch",
