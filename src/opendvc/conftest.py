@@ -126,7 +126,11 @@ def axe_violations() -> Callable[..., list[dict[str, Any]]]:
     ranks = {"minor": 0, "moderate": 1, "serious": 2, "critical": 3}
 
     def run(page: Page, *, impact: str = "serious") -> list[dict[str, Any]]:
-        page.add_script_tag(content=source)
+        # The portal's Content-Security-Policy refuses inline scripts, so axe comes from the site itself.
+        if AXE_SCRIPTS[0].exists() and page.url.startswith(("http://localhost", "http://127.0.0.1")):
+            page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+        else:
+            page.add_script_tag(content=source)
         result = page.evaluate(
             """async (WCAG_TAGS) => await axe.run(document, {
                 runOnly: {type: "tag", values: WCAG_TAGS},

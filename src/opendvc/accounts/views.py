@@ -70,7 +70,10 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         if mfa_required(user=user):
-            return redirect(f"{reverse('accounts:mfa')}?{urlencode({'next': self.get_success_url()})}")
+            target = self.get_redirect_url() or (
+                reverse("dossiers_web:worklist") if user.kind == User.Kind.OFFICER else self.get_success_url()
+            )
+            return redirect(f"{reverse('accounts:mfa')}?{urlencode({'next': target})}")
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
