@@ -56,7 +56,7 @@ done = function(summary, latency, requests)
     + summary.errors.write, summary.errors.timeout))
 end
 """
-TOKEN_REQUEST = (
+TOKEN_REQUEST = (  # noqa: S105 - a Lua request template, not a secret
     'return wrk.format("POST", "/o/token/", {["Content-Type"] = "application/x-www-form-urlencoded", '
     '["Authorization"] = "%(basic)s"}, "grant_type=refresh_token&refresh_token=" .. item)'
 )

@@ -18,7 +18,7 @@ CONNECTED_PORTAL_CLIENT_ID = "connected-portal-demo"
 CONNECTED_PORTAL_CLIENT_SECRET = "connected-portal-demo-secret"  # noqa: S105 - published demo credentials
 #: The demo officers' TOTP secret, published in the README: b"opendvc-demo-officer" (base32 below).
 DEMO_TOTP_KEY_HEX = "6f70656e6476632d64656d6f2d6f666669636572"
-DEMO_TOTP_SECRET_BASE32 = "N5YGK3TEOZRS2ZDFNVXS233GMZUWGZLS"
+DEMO_TOTP_SECRET_BASE32 = "N5YGK3TEOZRS2ZDFNVXS233GMZUWGZLS"  # noqa: S105 - published demo secret
 #: Phiếu lý lịch tư pháp: online applications need a level-2 VNeID account on the national portal.
 LEVEL_2_PROCEDURES = ("3.000333",)
 

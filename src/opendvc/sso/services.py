@@ -28,7 +28,8 @@ def _uris_clean(uris: list[str], *, field: str) -> list[str]:
             raise ApiError(
                 "redirect_uri_invalid",
                 f"Địa chỉ quay về «{uri}» phải là địa chỉ tuyệt đối https (http chỉ khi phát triển), không có phần #.",
-                f"The redirect URI «{uri}» must be an absolute https URI (http only in development), without a fragment.",
+                f"The redirect URI «{uri}» must be an absolute https URI (http only in development), "
+                "without a fragment.",
                 details=[{"field": field, "value": uri}],
             )
         clean.append(uri.strip())

@@ -34,8 +34,14 @@ def eid(reference_service: Any, settings: Any) -> str:
     return base
 
 
-def sign_in_at_eid(client: Client, *, personal_id: str = "079090001234", fault: str = "", passcode: str = "123456",
-                   start: str = "/accounts/vneid/?next=/ho-so-cua-toi/") -> str:
+def sign_in_at_eid(
+    client: Client,
+    *,
+    personal_id: str = "079090001234",
+    fault: str = "",
+    passcode: str = "123456",
+    start: str = "/accounts/vneid/?next=/ho-so-cua-toi/",
+) -> str:
     """Follow the portal to the provider, sign in there; returns the callback path with its query."""
     to_eid = client.get(start)
     assert to_eid.status_code == 302, to_eid.content[:300]
@@ -126,7 +132,9 @@ def test_a_bad_id_token_is_refused(eid: str, client: Client, fault: str, code: s
 def test_a_person_who_declines_at_the_eid_is_not_logged_in(eid: str, client: Client) -> None:
     to_eid = client.get("/accounts/vneid/")
     query = {k: v[0] for k, v in parse_qs(urlsplit(to_eid["Location"]).query).items()}
-    back = requests.post(to_eid["Location"].split("?")[0], data={**query, "action": "deny"}, allow_redirects=False, timeout=10)
+    back = requests.post(
+        to_eid["Location"].split("?")[0], data={**query, "action": "deny"}, allow_redirects=False, timeout=10
+    )
     location = urlsplit(back.headers["Location"])
     response = client.get(f"{location.path}?{location.query}")
     assert response.status_code == 403 and "_auth_user_id" not in client.session

@@ -14,8 +14,8 @@ from django.test import Client
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from opendvc.accounts.middleware import LAST_SEEN_KEY
 from opendvc.accounts.mfa import mfa_reset
+from opendvc.accounts.middleware import LAST_SEEN_KEY
 from opendvc.accounts.models import User
 from opendvc.accounts.tests.factories import PASSWORD, OfficerFactory, UserFactory
 from opendvc.accounts.tests.mfa import totp_code, totp_device_for_tests
@@ -176,11 +176,11 @@ def test_officer_passwords_follow_the_policy() -> None:
 def test_an_administrator_resets_the_second_factor_with_an_audit_entry(client: Client) -> None:
     officer = OfficerFactory.create()
     totp_device_for_tests(officer)
-    admin = UserFactory.create(username="quantri", personal_id=None, kind=User.Kind.OFFICER, is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    response = client.post(
-        "/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk]}
+    admin = UserFactory.create(
+        username="quantri", personal_id=None, kind=User.Kind.OFFICER, is_staff=True, is_superuser=True
     )
+    client.force_login(admin)
+    response = client.post("/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk]})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=officer).exists()
     entry = AuditEntry.objects.get(action="mfa_reset")

@@ -31,7 +31,7 @@ class HttpPopulationRegistry(PopulationRegistry):
     verbose_name = "CSDL quốc gia về dân cư (HTTP)"
 
     def lookup(self, *, personal_id: str, consent: Consent) -> PopulationRecord:
-        body = {
+        body: dict[str, Any] = {
             "personal_id": personal_id,
             "purpose": consent.purpose,
             "consent": {

@@ -76,7 +76,9 @@ class Authorization:
     nonce: str
 
 
-def authorize_params(portal: Portal, *, scope: str = "openid profile", challenge: str = "", **extra: str) -> dict[str, str]:
+def authorize_params(
+    portal: Portal, *, scope: str = "openid profile", challenge: str = "", **extra: str
+) -> dict[str, str]:
     params = {
         "response_type": "code",
         "client_id": portal.client_id,

@@ -25,7 +25,6 @@ from opendvc.sso.tests.conftest import (
     Portal,
     authorize,
     authorize_params,
-    consent,
     pkce_pair,
     token,
 )
@@ -111,8 +110,12 @@ def test_the_personal_id_is_released_only_with_its_scope(portal: Portal, citizen
 def test_userinfo_answers_the_claims_of_the_granted_scopes(portal: Portal, citizen: User) -> None:
     from opendvc.agencies.models import AdministrativeUnit
 
-    province = AdministrativeUnit.objects.create(code="79", name="Thành phố Hồ Chí Minh", codename="hcm", kind="thanh_pho_trung_uong")
-    commune = AdministrativeUnit.objects.create(code="26740", name="Phường Sài Gòn", codename="sg", kind="phuong", province=province)
+    province = AdministrativeUnit.objects.create(
+        code="79", name="Thành phố Hồ Chí Minh", codename="hcm", kind="thanh_pho_trung_uong"
+    )
+    commune = AdministrativeUnit.objects.create(
+        code="26740", name="Phường Sài Gòn", codename="sg", kind="phuong", province=province
+    )
     citizen.address_line, citizen.commune = "Số 12 Đường Lê Lợi", commune
     citizen.save()
     browser = signed_in(citizen)
@@ -127,12 +130,19 @@ def test_userinfo_answers_the_claims_of_the_granted_scopes(portal: Portal, citiz
 
 def test_the_subject_is_pairwise_per_client(portal: Portal, citizen: User) -> None:
     other, other_secret = oidc_client_register(
-        name="Ngân hàng Mẫu", redirect_uris=["https://nganhang.example.vn/cb"], client_id="ngan-hang", client_secret="x" * 40
+        name="Ngân hàng Mẫu",
+        redirect_uris=["https://nganhang.example.vn/cb"],
+        client_id="ngan-hang",
+        client_secret="x" * 40,
     )
     browser = signed_in(citizen)
-    first = verify_id_token(browser, token(Client(), portal, authorize(browser, portal)).json()["id_token"], portal.client_id)
+    first = verify_id_token(
+        browser, token(Client(), portal, authorize(browser, portal)).json()["id_token"], portal.client_id
+    )
     bank = Portal(other.client_id, other_secret, "https://nganhang.example.vn/cb")
-    second = verify_id_token(browser, token(Client(), bank, authorize(browser, bank)).json()["id_token"], bank.client_id)
+    second = verify_id_token(
+        browser, token(Client(), bank, authorize(browser, bank)).json()["id_token"], bank.client_id
+    )
     assert first["sub"] != second["sub"]
     assert str(citizen.pk) not in (first["sub"], second["sub"])
 
@@ -141,14 +151,16 @@ def test_the_consent_screen_lists_what_the_portal_will_receive_and_remembers_the
     portal: Portal, citizen: User
 ) -> None:
     browser = signed_in(citizen)
-    verifier, challenge = pkce_pair()
+    _, challenge = pkce_pair()
     params = authorize_params(portal, scope="openid personal_id", challenge=challenge)
     page = browser.get(f"/o/authorize/?{urlencode(params)}").content.decode()
     assert "Cho phép Cổng Bộ Mẫu dùng tài khoản của bạn?" in page and "Số định danh cá nhân" in page
     denied = browser.post("/o/authorize/", {**params, "code_challenge_method": "S256"})
     assert parse_qs(urlsplit(denied["Location"]).query)["error"] == ["access_denied"]
     token(Client(), portal, authorize(browser, portal, scope="openid personal_id"))
-    again = browser.get(f"/o/authorize/?{urlencode(authorize_params(portal, scope='openid personal_id', challenge=challenge))}")
+    again = browser.get(
+        f"/o/authorize/?{urlencode(authorize_params(portal, scope='openid personal_id', challenge=challenge))}"
+    )
     assert again.status_code == 302 and "code=" in again["Location"], "a consent already given is not asked again"
 
 
@@ -234,7 +246,12 @@ def test_a_wrong_client_secret_is_refused(portal: Portal, citizen: User) -> None
     basic = base64.b64encode(f"{portal.client_id}:not-the-secret".encode()).decode()
     response = Client().post(
         "/o/token/",
-        {"grant_type": "authorization_code", "code": authorization.code, "redirect_uri": REDIRECT, "code_verifier": authorization.verifier},
+        {
+            "grant_type": "authorization_code",
+            "code": authorization.code,
+            "redirect_uri": REDIRECT,
+            "code_verifier": authorization.verifier,
+        },
         HTTP_AUTHORIZATION=f"Basic {basic}",
     )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
@@ -242,7 +259,10 @@ def test_a_wrong_client_secret_is_refused(portal: Portal, citizen: User) -> None
 
 def test_a_public_client_uses_pkce_without_a_secret(citizen: User) -> None:
     app, secret = oidc_client_register(
-        name="Ứng dụng di động Mẫu", redirect_uris=["https://app.example.vn/cb"], confidential=False, client_id="app-mau"
+        name="Ứng dụng di động Mẫu",
+        redirect_uris=["https://app.example.vn/cb"],
+        confidential=False,
+        client_id="app-mau",
     )
     assert secret == ""
     public = Portal(app.client_id, "", "https://app.example.vn/cb")
@@ -300,7 +320,9 @@ def test_token_issue_and_authorization_are_audited(portal: Portal, citizen: User
 
 def test_the_token_endpoint_is_rate_limited(portal: Portal, settings: Any) -> None:
     settings.RATE_LIMITS_PER_MINUTE = {**settings.RATE_LIMITS_PER_MINUTE, "oidc_token": 3}
-    statuses = [Client().post("/o/token/", {"grant_type": "authorization_code", "code": "x"}).status_code for _ in range(5)]
+    statuses = [
+        Client().post("/o/token/", {"grant_type": "authorization_code", "code": "x"}).status_code for _ in range(5)
+    ]
     assert statuses[:3] == [401, 401, 401] and statuses[3:] == [429, 429]
     assert AuditEntry.objects.filter(action="oidc_token", reason="too_many_requests").count() == 2
 
@@ -312,7 +334,13 @@ def test_rp_initiated_logout_ends_the_session_and_returns_to_the_registered_addr
     id_token = token(Client(), portal, authorize(browser, portal)).json()["id_token"]
     response = browser.get(
         "/o/logout/?"
-        + urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": "https://cong.bomau.example.vn/logged-out", "state": "s1"})
+        + urlencode(
+            {
+                "id_token_hint": id_token,
+                "post_logout_redirect_uri": "https://cong.bomau.example.vn/logged-out",
+                "state": "s1",
+            }
+        )
     )
     assert response.status_code == 302
     assert response["Location"] == "https://cong.bomau.example.vn/logged-out?state=s1"

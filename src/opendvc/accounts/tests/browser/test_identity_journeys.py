@@ -26,7 +26,12 @@ AxeCheck = Callable[..., list[dict[str, Any]]]
 
 
 def test_a_citizen_logs_in_with_the_eid_and_lands_in_my_dossiers(
-    page: Page, live_server: Any, reference_service: Any, settings: Any, transactional_db: None, axe_violations: AxeCheck
+    page: Page,
+    live_server: Any,
+    reference_service: Any,
+    settings: Any,
+    transactional_db: None,
+    axe_violations: AxeCheck,
 ) -> None:
     settings.OPENDVC_EID_URL = reference_service("eid", EID_REDIRECT_URIS=f"{live_server.url}/accounts/vneid/callback/")
     OidcEidProvider._apps.clear()
@@ -56,9 +61,7 @@ def test_single_sign_on_from_a_connected_portal_and_logout_of_both(
         client_id="connected-portal-demo",
         client_secret="connected-portal-demo-secret",
     )
-    UserFactory.create(
-        personal_id="079090001234", full_name="Nguyễn Văn An", birth_date=date(1990, 5, 15), sex="male"
-    )
+    UserFactory.create(personal_id="079090001234", full_name="Nguyễn Văn An", birth_date=date(1990, 5, 15), sex="male")
     page.goto(portal)
     page.get_by_role("link", name="Đăng nhập bằng tài khoản Cổng dịch vụ công").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")
