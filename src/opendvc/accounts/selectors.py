@@ -23,12 +23,8 @@ def officer_agency_ids(*, user: User, roles: Iterable[str] | None = None) -> set
 
     An anonymous or deactivated user serves no agency.
     """
-    if not _is_active_user(user):
-        return set()
-    rows = OfficerRole.objects.filter(user_id=user.pk)
-    if roles is not None:
-        rows = rows.filter(role__in=list(roles))
-    return set(rows.values_list("agency_id", flat=True))
+    wanted = None if roles is None else set(roles)
+    return {r.agency_id for r in officer_role_list(user=user) if wanted is None or r.role in wanted}
 
 
 def user_has_role(*, user: User, agency_id: int, role: str) -> bool:
@@ -46,21 +42,43 @@ class RoleAtAgency:
     role_label: str
 
 
+#: Where a user object keeps its roles for the rest of the request (see ``officer_role_list``).
+_ROLES_MEMO = "_officer_roles_memo"
+
+
 def officer_role_list(*, user: User) -> list[RoleAtAgency]:
-    """The user's roles with their agencies, by agency code then role."""
+    """The user's roles with their agencies, by agency code then role.
+
+    Read once per user object — every scope check of a request asks again, and a request has its
+    own user object; ``officer_role_grant`` and ``officer_role_revoke`` forget the memo.
+    """
     if not _is_active_user(user):
         return []
-    rows = OfficerRole.objects.filter(user_id=user.pk).select_related("agency").order_by("agency__code", "role")
-    return [
-        RoleAtAgency(
-            agency_id=row.agency_id,
-            agency_code=row.agency.code,
-            agency_name=row.agency.name,
-            role=row.role,
-            role_label=str(row.get_role_display()),
+    memo = user.__dict__.get(_ROLES_MEMO)
+    if memo is None:
+        rows = (
+            OfficerRole.objects.filter(user_id=user.pk)
+            .select_related("agency")
+            .only("agency_id", "role", "agency__code", "agency__name")
+            .order_by("agency__code", "role")
         )
-        for row in rows
-    ]
+        memo = tuple(
+            RoleAtAgency(
+                agency_id=row.agency_id,
+                agency_code=row.agency.code,
+                agency_name=row.agency.name,
+                role=row.role,
+                role_label=str(row.get_role_display()),
+            )
+            for row in rows
+        )
+        user.__dict__[_ROLES_MEMO] = memo
+    return list(memo)
+
+
+def officer_roles_forget(*, user: User) -> None:
+    """Drop the roles read for this user object, after they changed."""
+    user.__dict__.pop(_ROLES_MEMO, None)
 
 
 def organisations_for(*, user: User) -> QuerySet[Organisation]:

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from opendvc.accounts.models import AccessToken, OfficerRole, Organisation, Representation, User, VerificationCode
+from opendvc.accounts.selectors import officer_roles_forget
 from opendvc.core.codes import CodeError, parse_personal_id
 from opendvc.core.errors import ApiError, NotFound
 from opendvc.notifications.services import notification_send
@@ -629,6 +630,7 @@ def officer_role_grant(*, user: User, agency_id: int, role: str) -> OfficerRole:
             "Only officer accounts can hold a role at an agency.",
         )
     officer_role, _ = OfficerRole.objects.get_or_create(user=user, agency_id=agency_id, role=role)
+    officer_roles_forget(user=user)
     return officer_role
 
 
@@ -636,6 +638,7 @@ def officer_role_grant(*, user: User, agency_id: int, role: str) -> OfficerRole:
 def officer_role_revoke(*, user: User, agency_id: int, role: str) -> int:
     """Take a role away; returns how many rows went (0 when the officer did not hold it)."""
     deleted, _ = OfficerRole.objects.filter(user=user, agency_id=agency_id, role=role).delete()
+    officer_roles_forget(user=user)
     return deleted
 
 

@@ -148,7 +148,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         version = selectors.procedure_get(code=national_code)
         if version is None:
             raise Http404("no published version")
-        context = {"version": version, "language_form_slot": True}
+        context = {"version": version, "shared_page": True}
         return render_to_string("catalog/procedure_detail.html", context, request=request)
 
     return cached_page(

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django.forms
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Form widgets render with the project's templates, so the few it overrides (web/templates/django/forms/)
+# apply; Django's own widget templates come after the apps' templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+DJANGO_FORM_TEMPLATES = Path(django.forms.__file__).resolve().parent / "templates"
+
 ROOT_URLCONF = "opendvc.config.urls"
 WSGI_APPLICATION = "opendvc.config.wsgi.application"
 
@@ -109,7 +115,10 @@ TEMPLATES = [
             "loaders": [
                 (
                     "django.template.loaders.cached.Loader",
-                    ["django.template.loaders.app_directories.Loader"],
+                    [
+                        "django.template.loaders.app_directories.Loader",
+                        ("django.template.loaders.filesystem.Loader", [DJANGO_FORM_TEMPLATES]),
+                    ],
                 )
             ],
         },

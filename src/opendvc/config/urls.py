@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from opendvc.config.api import api
 from opendvc.core import views as core_views
+from opendvc.web import views as web_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", web_views.language_set, name="language_set"),
     path("admin/", admin.site.urls),
     path("accounts/", include("opendvc.accounts.urls")),
     path("", include("opendvc.sso.urls")),

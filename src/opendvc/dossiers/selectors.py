@@ -102,6 +102,29 @@ def _keyset_page(queryset: QuerySet[Dossier], *, key: str, descending: bool, cur
 
 # --- Worklists --------------------------------------------------------------------------------------
 
+#: What a list row shows (worklists, "my dossiers", their API items): a list reads these columns only,
+#: not the form answers nor the procedure's full texts, which are large.
+SUMMARY_FIELDS: Final = (
+    "code",
+    "status",
+    "current_step",
+    "channel",
+    "applicant_name",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "paused_at",
+    "supplement_requests",
+    "agency__code",
+    "agency__name",
+    "procedure__code",
+    "procedure_version__name",
+    "procedure_version__number",
+    "assignee__full_name",
+    "assignee__username",
+)
+
 
 @dataclass(frozen=True)
 class WorklistSpec:
@@ -202,7 +225,7 @@ def dossier_worklist(
         queryset = queryset.filter(assignee=user)
     if spec.key != "submitted_at":
         queryset = queryset.filter(**{f"{spec.key}__isnull": False})
-    queryset = queryset.select_related("agency", "procedure", "procedure_version", "assignee")
+    queryset = queryset.select_related("agency", "procedure", "procedure_version", "assignee").only(*SUMMARY_FIELDS)
     return _keyset_page(queryset, key=spec.key, descending=spec.descending, cursor=cursor, limit=limit)
 
 
@@ -214,7 +237,7 @@ def dossier_list_for_owner(
     queryset = Dossier.objects.filter(Q(applicant=user) | Q(organisation__in=organisation_ids))
     if status is not None:
         queryset = queryset.filter(status=status)
-    queryset = queryset.select_related("agency", "procedure", "procedure_version")
+    queryset = queryset.select_related("agency", "procedure", "procedure_version", "assignee").only(*SUMMARY_FIELDS)
     return _keyset_page(queryset, key="submitted_at", descending=True, cursor=cursor, limit=limit)
 
 
@@ -242,6 +265,17 @@ def _canonical_code(code: str) -> str:
     return str(parsed)
 
 
+#: The procedure's published texts and the agency's search words: large, and never shown with a dossier.
+_PAGE_DEFERRED: Final = (
+    "procedure_version__conditions",
+    "procedure_version__processing_time_text",
+    "procedure_version__processing_time_note",
+    "procedure_version__change_note",
+    "procedure_version__implementing_agencies",
+    "agency__search_text",
+)
+
+
 def dossier_get_for_user(*, user: User, code: str) -> DossierAccess:
     """The dossier if ``user`` is an officer of its agency or its owner; otherwise ``dossier_not_found``.
 
@@ -249,6 +283,7 @@ def dossier_get_for_user(*, user: User, code: str) -> DossierAccess:
     """
     dossier = (
         Dossier.objects.select_related("agency", "procedure", "procedure_version", "assignee", "applicant")
+        .defer(*_PAGE_DEFERRED)
         .prefetch_related("attachments")
         .filter(code=_canonical_code(code))
         .first()

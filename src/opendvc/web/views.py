@@ -7,6 +7,9 @@ import logging
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from opendvc.web.pages import cached_page
 
@@ -25,9 +28,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return cached_page(
         request,
         "web:home",
-        lambda: render_to_string("web/home.html", {"language_form_slot": True}, request=request),
+        lambda: render_to_string("web/home.html", {"shared_page": True}, request=request),
         timeout=HOME_CACHE_SECONDS,
     )
+
+
+@csrf_exempt
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language``, without a CSRF token.
+
+    A forged request can do no more than switch the visitor's display language, while a token in
+    the language form would make every page personal and uncacheable (``web.pages``). The return
+    address is still checked against the allowed hosts by ``set_language``.
+    """
+    return set_language(request)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

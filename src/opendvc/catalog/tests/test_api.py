@@ -107,3 +107,16 @@ def test_healthz_reports_ready(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_search_page_has_exactly_the_documented_shape(client: Client) -> None:
+    """The search page is written out without ninja's validation, so its shape is checked here."""
+    from opendvc.catalog.api import ProcedurePageOut, ProcedureSummaryOut
+
+    make_catalogue()
+    body = client.get("/api/v1/procedures", {"q": "giay phep", "limit": "3"}).json()
+    assert set(body) == set(ProcedurePageOut.model_fields)
+    assert body["items"]
+    for item in body["items"]:
+        assert set(item) == set(ProcedureSummaryOut.model_fields)
+    assert ProcedurePageOut.model_validate(body).model_dump(mode="json") == body

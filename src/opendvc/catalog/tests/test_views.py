@@ -402,7 +402,6 @@ def test_cached_procedure_page_returns_to_itself_after_a_language_switch(client:
     client.get(detail("1.001193"))
     html = Client().get(detail("1.001193")).content.decode()
     assert '<input type="hidden" name="next" id="language-next" value="/thu-tuc/1.001193/">' in html
-    assert 'name="csrfmiddlewaretoken"' in html
 
 
 def test_each_language_has_its_own_cached_page(client: Client, catalogue: None) -> None:

@@ -150,6 +150,7 @@ def test_a_worklist_page_takes_a_fixed_number_of_queries_whatever_its_size(
         dossier_in_state(world, status=S.SUBMITTED, code=f"NEW-{i}")
     officer = officer_with(world.agency, "desk", "specialist")
     dossier_worklist(user=officer, name="overdue")  # warm the holiday cache of the calendar
+    officer = type(officer).objects.get(pk=officer.pk)  # a new request's user: its roles not read yet
     with django_assert_num_queries(queries):
         page = dossier_worklist(user=officer, name=name, limit=20)
         shown = [
@@ -183,3 +184,18 @@ def test_received_date_filter_uses_local_days(world: World) -> None:
         filters=WorklistFilters(received_from=date(2026, 10, 5), received_to=date(2026, 10, 5)),
     )
     assert codes(page) == ["L-1"]
+
+
+def test_an_officers_roles_are_read_once_per_request_and_again_after_a_change(
+    world: World, django_assert_num_queries
+) -> None:
+    from opendvc.accounts.services import officer_role_grant
+
+    officer = officer_with(world.agency, "desk")
+    dossier_worklist(user=officer, name="new")
+    with django_assert_num_queries(1):  # the page only: the roles were read by the first list
+        dossier_worklist(user=officer, name="all")
+    assert dossier_worklist(user=officer, name="to_appraise").items == []
+    officer_role_grant(user=officer, agency_id=world.agency.pk, role="specialist")
+    dossier_in_state(world, status=S.IN_PROGRESS, step=Step.APPRAISE, code="APPRAISE-1")
+    assert [d.code for d in dossier_worklist(user=officer, name="to_appraise").items] == ["APPRAISE-1"]
