@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup assets messages lint typecheck bench-catalog clean
+.PHONY: run test setup assets messages lint typecheck bench-catalog bench-auth clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) (3.11+) is required" >&2; exit 1; }
@@ -33,7 +33,7 @@ messages: $(VENV)/.installed
 
 run: setup
 	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py load_demo_data
+	PORT=$(PORT) $(PY) manage.py load_demo_data
 	$(PY) manage.py collectstatic --no-input -v0
 	HOST=$(HOST) PORT=$(PORT) $(PY) scripts/serve.py
 
@@ -50,6 +50,9 @@ typecheck: $(VENV)/.installed
 
 bench-catalog: setup
 	$(PY) bench/catalog_search.py
+
+bench-auth: setup
+	$(PY) bench/auth.py
 
 clean:
 	rm -rf $(VENV) node_modules var

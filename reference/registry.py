@@ -23,7 +23,23 @@ class ReferenceService:
     url_env: str
 
 
-SERVICES: list[ReferenceService] = []
+SERVICES: list[ReferenceService] = [
+    ReferenceService("eid", "Định danh điện tử quốc gia (mẫu)", "reference.eid.app:application", 1, "OPENDVC_EID_URL"),
+    ReferenceService(
+        "population",
+        "CSDL quốc gia về dân cư (mẫu)",
+        "reference.population.app:application",
+        2,
+        "OPENDVC_POPULATION_URL",
+    ),
+    ReferenceService(
+        "connected_portal",
+        "Cổng kết nối mẫu (đăng nhập một lần)",
+        "reference.connected_portal.app:application",
+        3,
+        "OPENDVC_CONNECTED_PORTAL_URL",
+    ),
+]
 
 
 def service(name: str) -> ReferenceService:

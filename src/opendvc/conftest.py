@@ -51,6 +51,31 @@ def _portal_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` skips the password; for officers it also skips the TOTP step, by storing
+    a verified device in the session exactly as django-otp does after a right code. Journeys that
+    test logging in go through the real pages (``accounts/tests/mfa.py`` has the helpers)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        from opendvc.accounts.selectors import mfa_required
+
+        if mfa_required(user=user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+
+            from opendvc.accounts.tests.mfa import totp_device_for_tests
+
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = totp_device_for_tests(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
@@ -101,7 +126,11 @@ def axe_violations() -> Callable[..., list[dict[str, Any]]]:
     ranks = {"minor": 0, "moderate": 1, "serious": 2, "critical": 3}
 
     def run(page: Page, *, impact: str = "serious") -> list[dict[str, Any]]:
-        page.add_script_tag(content=source)
+        # The portal's Content-Security-Policy refuses inline scripts, so axe comes from the site itself.
+        if AXE_SCRIPTS[0].exists() and page.url.startswith(("http://localhost", "http://127.0.0.1")):
+            page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
+        else:
+            page.add_script_tag(content=source)
         result = page.evaluate(
             """async (WCAG_TAGS) => await axe.run(document, {
                 runOnly: {type: "tag", values: WCAG_TAGS},

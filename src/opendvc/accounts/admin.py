@@ -76,7 +76,11 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("kind", "full_name", "personal_id", "birth_date", "sex", "phone")},
         ),
         (_("Xác thực liên lạc"), {"fields": ("email_verified_at", "phone_verified_at")}),
+        (_("Định danh điện tử"), {"fields": ("assurance_level", "eid_verified_at", "address_line", "commune")}),
     )
+    readonly_fields = ("assurance_level", "eid_verified_at")
+    raw_id_fields = ("commune",)
+    actions = ("reset_second_factor",)
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "kind", "full_name", "password1", "password2")}),
     )
@@ -85,6 +89,16 @@ class UserAdmin(BaseUserAdmin):
     def get_inline_instances(self, request: HttpRequest, obj: User | None = None) -> list[InlineModelAdmin]:
         # Roles, representations and tokens are added once the account exists.
         return super().get_inline_instances(request, obj) if obj is not None else []
+
+    @admin.action(description=_("Đặt lại xác thực hai lớp (cán bộ đăng ký lại ứng dụng ở lần đăng nhập sau)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        from opendvc.accounts.mfa import mfa_reset
+
+        count = 0
+        for user in queryset:
+            mfa_reset(user=user, actor=request.user, reason="admin")  # type: ignore[arg-type]
+            count += 1
+        self.message_user(request, _("Đã đặt lại xác thực hai lớp của %(count)d tài khoản.") % {"count": count})
 
 
 @admin.register(OfficerRole)

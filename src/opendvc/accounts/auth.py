@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from opendvc.accounts.models import User
+from opendvc.accounts.selectors import mfa_required
 from opendvc.accounts.services import access_token_authenticate
 from opendvc.core.errors import ApiError
 
@@ -41,6 +42,7 @@ class TokenAuth(HttpBearer):
 class SessionAuthWithCsrf(SessionAuth):
     """The Django session (ninja's ``django_auth``), with the CSRF check for unsafe methods.
 
+    An officer's session counts only once the second factor was given (``mfa_required``, 401).
     Browsers send the session cookie by themselves, so a POST/PUT/PATCH/DELETE authenticated by it
     must carry the CSRF token (``X-CSRFToken`` header). Anonymous requests are not checked here:
     they get 401 ``not_authenticated``, not a CSRF error.
@@ -53,6 +55,13 @@ class SessionAuthWithCsrf(SessionAuth):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
+        if mfa_required(user=user) and not user.is_verified():
+            raise ApiError(
+                "mfa_required",
+                "Cán bộ cần nhập mã xác thực hai lớp (TOTP) sau mật khẩu: mở /accounts/mfa/ rồi thử lại.",
+                "Officers must give their one-time code (TOTP) after the password: open /accounts/mfa/ and try again.",
+                status=401,
+            )
         unsafe = request.method not in SAFE_METHODS and not getattr(request, "_ninja_csrf_exempt", False)
         if unsafe and check_csrf(request) is not None:
             raise ApiError(

@@ -198,6 +198,16 @@ class VerificationForm(UswdsFormMixin, forms.Form):
     )
 
 
+class OtpForm(UswdsFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        help_text=_("Gồm 6 chữ số, đang hiện trong ứng dụng xác thực trên điện thoại của bạn; mã đổi sau mỗi 30 giây."),
+        max_length=12,
+        error_messages={"required": _("Nhập mã xác thực gồm 6 chữ số.")},
+        widget=_numeric(6, "one-time-code"),
+    )
+
+
 TOKEN_LIFETIMES = [
     ("", _("Không hết hạn")),
     ("30", _("30 ngày")),

@@ -32,6 +32,22 @@ class User(AbstractUser):
     sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices, blank=True)
     email_verified_at = models.DateTimeField(_("xác thực thư điện tử lúc"), null=True, blank=True)
     phone_verified_at = models.DateTimeField(_("xác thực số điện thoại lúc"), null=True, blank=True)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ xác thực điện tử"),
+        choices=[(0, _("Chưa xác thực bằng định danh điện tử")), (1, _("Mức 1")), (2, _("Mức 2"))],
+        default=0,
+        help_text=_("Mức cao nhất mà tài khoản định danh điện tử quốc gia đã chứng thực (Nghị định 69/2024/NĐ-CP)."),
+    )
+    eid_verified_at = models.DateTimeField(_("đăng nhập bằng định danh điện tử lúc"), null=True, blank=True)
+    address_line = models.CharField(_("số nhà, đường, thôn, xóm"), max_length=255, blank=True)
+    commune = models.ForeignKey(
+        "agencies.AdministrativeUnit",
+        verbose_name=_("xã, phường, đặc khu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("tài khoản")

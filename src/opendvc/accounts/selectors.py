@@ -112,6 +112,32 @@ def organisation_list_for(*, user: User) -> list[OrganisationForUser]:
     ]
 
 
+def mfa_required(*, user: User) -> bool:
+    """Officers and anyone who can open the admin site need a second factor (TOTP) after the password."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (getattr(user, "kind", "") == User.Kind.OFFICER or user.is_staff or user.is_superuser)
+    )
+
+
+def user_address(*, user: User) -> dict[str, str] | None:
+    """The address on the 2025 units as an OpenID Connect ``address`` claim, or ``None`` when unknown."""
+    commune = user.commune if user.commune_id else None
+    if commune is None and not user.address_line:
+        return None
+    province = commune.province if commune is not None else None
+    parts = [user.address_line, commune.name if commune else "", province.name if province else ""]
+    return {
+        "formatted": ", ".join(part for part in parts if part),
+        "street_address": user.address_line,
+        "locality": commune.name if commune else "",
+        "region": province.name if province else "",
+        "commune_code": commune.code if commune else "",
+        "province_code": province.code if province else "",
+        "country": "VN",
+    }
+
+
 def access_token_list(*, user: User) -> QuerySet[AccessToken]:
     """The user's tokens, newest first (revoked and expired ones included, so people see their history)."""
     return AccessToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")

@@ -7,6 +7,7 @@ message; registration refusals list each wrong field in ``details`` (``field``, 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -639,3 +640,66 @@ def officer_role_revoke(*, user: User, agency_id: int, role: str) -> int:
     deleted, _ = OfficerRole.objects.filter(user=user, agency_id=agency_id, role=role).delete()
     officer_roles_forget(user=user)
     return deleted
+
+
+# --- National e-ID login ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def eid_account_link(*, identity: Any) -> tuple[User, bool]:
+    """The account the national e-ID identity logs into, created on the first login: ``(user, created)``.
+
+    The account is found by personal ID number: a citizen's (whose username is the number) or a
+    business representative's (who then acts for the business, as on the national portal). The
+    identity data the e-ID vouches for — name, date of birth, sex — replace what was typed at
+    registration; the assurance level of this login is kept on the account (and recorded on the
+    dossiers submitted from it). Officer accounts are refused: they log in with password and TOTP.
+    """
+    try:
+        number = parse_personal_id(identity.personal_id).number
+    except CodeError as error:
+        raise ApiError("eid_personal_id_invalid", error.message_vi, error.message_en, status=401) from None
+    user = User.objects.select_for_update().filter(Q(personal_id=number) | Q(username=number)).order_by("id").first()
+    created = user is None
+    if user is not None and user.kind == User.Kind.OFFICER:
+        raise ApiError(
+            "eid_officer_account",
+            "Tài khoản cán bộ đăng nhập bằng tên đăng nhập, mật khẩu và mã xác thực, không dùng định danh điện tử.",
+            "Officer accounts log in with username, password and one-time code, not with the e-ID.",
+            status=403,
+        )
+    if user is not None and not user.is_active:
+        raise ApiError(
+            "account_inactive",
+            "Tài khoản này đang bị khóa. Liên hệ bộ phận hỗ trợ để được mở lại.",
+            "This account is locked. Contact support to have it reopened.",
+            status=403,
+        )
+    if user is None:
+        user = User(username=number, personal_id=number, kind=User.Kind.CITIZEN)
+        user.set_unusable_password()
+    now = timezone.now()
+    if identity.full_name:
+        with contextlib.suppress(CodeError):
+            user.full_name = full_name_clean(identity.full_name)
+    if identity.birth_date:
+        user.birth_date = identity.birth_date
+    if identity.sex in User.Sex.values:
+        user.sex = identity.sex
+    if not user.phone and identity.phone:
+        try:
+            user.phone = phone_normalise(identity.phone)
+            user.phone_verified_at = now
+        except CodeError:
+            pass
+    if not user.email and identity.email:
+        try:
+            user.email = email_normalise(identity.email)
+            user.email_verified_at = now
+        except CodeError:
+            pass
+    user.personal_id = number
+    user.assurance_level = identity.assurance_level
+    user.eid_verified_at = now
+    user.save()
+    return user, created

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
+from urllib.parse import urlencode
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -15,31 +18,92 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from opendvc.accounts.forms import AccessTokenForm, LoginForm, RegistrationForm, VerificationForm
+from opendvc.accounts.eid import eid_provider
+from opendvc.accounts.forms import AccessTokenForm, LoginForm, OtpForm, RegistrationForm, VerificationForm
+from opendvc.accounts.mfa import (
+    totp_device_confirmed,
+    totp_enrolment_confirm,
+    totp_enrolment_start,
+    totp_provisioning_uri,
+    totp_secret_text,
+    totp_verify,
+)
 from opendvc.accounts.models import User, VerificationCode
-from opendvc.accounts.selectors import access_token_list, officer_role_list, organisation_list_for
+from opendvc.accounts.receivers import AUTH_METHOD_KEY
+from opendvc.accounts.selectors import access_token_list, mfa_required, officer_role_list, organisation_list_for
 from opendvc.accounts.services import (
     access_token_create,
     access_token_revoke,
     citizen_register,
+    eid_account_link,
     verification_code_confirm,
     verification_code_send,
 )
+from opendvc.audit.services import audit_context_from_request, audit_record
 from opendvc.core.errors import ApiError
+from opendvc.core.ratelimit import rate_limited, too_many_requests
 
 # The page's word for a channel (``/accounts/verify/phone/``) and the notification channel it uses.
 VERIFY_CHANNELS = {"phone": VerificationCode.Channel.SMS, "email": VerificationCode.Channel.EMAIL}
 
 
 class LoginView(auth_views.LoginView):
+    """Password login. Officers (and administrators) go on to the second factor (``/accounts/mfa/``);
+    failed attempts count towards the lockout (django-axes) and a client address may try at most
+    ``RATE_LIMITS_PER_MINUTE["login"]`` times a minute."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
     next_page = "/"
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if rate_limited(scope="login", key=audit_context_from_request(request).ip or ""):
+            audit_record(action="login", outcome="refused", reason="too_many_requests")
+            form = self.get_form()
+            form.add_error(None, too_many_requests().message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.request.session[AUTH_METHOD_KEY] = "password"
+        response = super().form_valid(form)
+        user = form.get_user()
+        if mfa_required(user=user):
+            target = self.get_redirect_url() or (
+                reverse("dossiers_web:worklist") if user.kind == User.Kind.OFFICER else self.get_success_url()
+            )
+            return redirect(f"{reverse('accounts:mfa')}?{urlencode({'next': target})}")
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["eid_url"] = f"{reverse('accounts:eid_login')}?{urlencode({'next': self.get_redirect_url() or ''})}"
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
     next_page = "/"
+
+
+def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
+    """django-axes' answer once a username failed too often from one address (``AXES_*`` settings)."""
+    audit_record(
+        action="login",
+        object_type="username",
+        object_id=str((credentials or {}).get("username", ""))[:100],
+        outcome="refused",
+        reason="locked_out",
+    )
+    minutes = int(float(settings.AXES_COOLOFF_TIME) * 60)
+    form = LoginForm(request, data=request.POST or None)
+    form.errors.clear()
+    form.add_error(
+        None,
+        _("Tài khoản này tạm khóa %(minutes)d phút vì nhập sai nhiều lần. Hãy đợi rồi thử lại, hoặc liên hệ quản trị.")
+        % {"minutes": minutes},
+    )
+    return render(request, "accounts/login.html", {"form": form, "locked": True}, status=429)
 
 
 def _current_user(request: HttpRequest) -> User:
@@ -163,3 +227,94 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404(error.message()) from None
     messages.success(request, _("Đã thu hồi mã truy cập “%(name)s”.") % {"name": token.name})
     return redirect(reverse("accounts:account") + "#tokens")
+
+
+# --- The officers' second factor -------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@never_cache
+@login_required
+def mfa(request: HttpRequest) -> HttpResponse:
+    """The one-time code after the password; the first time, enrolling the authenticator app."""
+    user = _current_user(request)
+    next_url = _safe_next(request, reverse("dossiers_web:worklist") if user.kind == User.Kind.OFFICER else "/")
+    if not mfa_required(user=user) or user.is_verified():  # type: ignore[attr-defined]
+        return redirect(next_url)
+    form = OtpForm(request.POST or None)
+    device = totp_device_confirmed(user=user)
+    enrolling = device is None
+    pending = totp_enrolment_start(user=user) if enrolling else None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            if enrolling:
+                totp_enrolment_confirm(request=request, user=user, code=form.cleaned_data["code"])
+                messages.success(
+                    request, _("Đã đăng ký ứng dụng xác thực. Từ nay mỗi lần đăng nhập, hãy nhập mã trong ứng dụng.")
+                )
+            else:
+                totp_verify(request=request, user=user, code=form.cleaned_data["code"])
+        except ApiError as error:
+            form.add_service_error(error)
+            status = error.status
+        else:
+            return redirect(next_url)
+    elif request.method == "POST":
+        status = 400
+    context: dict[str, Any] = {"form": form, "next": next_url, "enrolling": enrolling}
+    if pending is not None:
+        context["secret"] = totp_secret_text(pending)
+        context["qr_svg"] = segno.make(totp_provisioning_uri(pending), error="m").svg_inline(
+            scale=4, title=_("Mã QR để thêm tài khoản vào ứng dụng xác thực")
+        )
+    template = "accounts/mfa_enrol.html" if enrolling else "accounts/mfa_verify.html"
+    return render(request, template, context, status=status)
+
+
+# --- National e-ID ---------------------------------------------------------------------------------
+
+EID_NEXT_KEY = "odvc_eid_next"
+
+
+@never_cache
+def eid_login(request: HttpRequest) -> HttpResponse:
+    """Send the person to the national e-ID provider (``?next=`` is where they land afterwards;
+    ``?level=2`` asks the provider for a level-2 identity)."""
+    request.session[EID_NEXT_KEY] = _safe_next(request, reverse("dossiers_web:my_dossiers"))
+    acr = "urn:vneid:loa:2" if request.GET.get("level") == "2" else ""
+    try:
+        return eid_provider().authorize_redirect(
+            request, redirect_uri=request.build_absolute_uri(reverse("accounts:eid_callback")), acr_values=acr
+        )
+    except ApiError as error:
+        audit_record(action="login", outcome="refused", reason=error.code, data={"method": "eid"})
+        return render(request, "accounts/eid_error.html", {"error": error.message()}, status=error.status)
+
+
+@never_cache
+def eid_callback(request: HttpRequest) -> HttpResponse:
+    """Back from the e-ID provider: check everything, create or link the account, log in."""
+    try:
+        identity = eid_provider().callback(request)
+        user, created = eid_account_link(identity=identity)
+    except ApiError as error:
+        audit_record(action="login", outcome="refused", reason=error.code, data={"method": "eid"})
+        return render(request, "accounts/eid_error.html", {"error": error.message()}, status=error.status)
+    next_url = request.session.pop(EID_NEXT_KEY, "") or reverse("dossiers_web:my_dossiers")
+    request.session[AUTH_METHOD_KEY] = "eid"
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[AUTH_METHOD_KEY] = "eid"
+    if created:
+        messages.success(request, _("Đã tạo tài khoản của bạn từ định danh điện tử quốc gia."))
+    return redirect(next_url)

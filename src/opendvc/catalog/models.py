@@ -126,6 +126,12 @@ class ProcedureVersion(models.Model):
     source_url = models.URLField(_("trang nguồn"), max_length=500, blank=True)
     source_date = models.DateField(_("ngày thu thập"), null=True, blank=True)
     is_sample = models.BooleanField(_("dữ liệu mẫu"), default=False)
+    required_assurance_level = models.PositiveSmallIntegerField(
+        _("mức định danh điện tử tối thiểu để nộp trực tuyến"),
+        choices=[(0, _("Không yêu cầu")), (1, _("Mức 1")), (2, _("Mức 2"))],
+        default=0,
+        help_text=_("Mức tài khoản định danh điện tử (VNeID) người nộp phải đạt khi nộp hồ sơ trực tuyến."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -52,6 +52,14 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    # --- identity and single sign-on (sso, e-ID, MFA, lockout, CSP) ---
+    "opendvc.sso",  # before the toolkit, so its consent and logout pages are the portal's
+    "oauth2_provider",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    # --- end identity ---
     "opendvc.core",
     "opendvc.accounts",
     "opendvc.agencies",
@@ -61,6 +69,7 @@ INSTALLED_APPS = [
     "opendvc.notifications",
     "opendvc.dossiers_web",
     "opendvc.forms",
+    "opendvc.population",
     "opendvc.web",
 ]
 
@@ -73,8 +82,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "opendvc.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "opendvc.accounts.middleware.OfficerSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Form widgets render with the project's templates, so the few it overrides (web/templates/django/forms/)
@@ -148,6 +162,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "opendvc.accounts.passwords.OfficerPasswordValidator"},
+]
+# Passwords of people use Django's slow default; the last hasher only serves OAuth2 client secrets
+# (128 random characters), which a slow KDF would not protect better (opendvc.sso.hashers).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "opendvc.sso.hashers.ClientSecretHasher",
 ]
 
 LANGUAGE_CODE = "vi"
@@ -182,9 +207,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+if env_bool("SECURE_PROXY_SSL", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "/accounts/login/"
+# Axes counts failed logins and locks the username from that address first (docs/identity.md).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 LOGGING = {
     "version": 1,
@@ -228,3 +259,103 @@ TASKS = {
 PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("attachments_purge_unbound", 3600, "opendvc.dossiers.services.attachment_purge_unbound"),
 ]
+
+# --- Identity and single sign-on (docs/identity.md) ------------------------------------------------
+from opendvc.sso.keys import oidc_signing_keys  # noqa: E402
+
+# Minutes without a request after which a session ends: officers sooner than the public.
+SESSION_IDLE_MINUTES = {
+    "officer": int(os.environ.get("OPENDVC_OFFICER_IDLE_MINUTES", "15")),
+    "other": int(os.environ.get("OPENDVC_IDLE_MINUTES", "30")),
+}
+
+# django-axes: five wrong passwords (or one-time codes) lock that username from that address for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("OPENDVC_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("OPENDVC_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "opendvc.accounts.views.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# Requests a minute per client address (or client id, account) on the endpoints attackers hammer.
+RATE_LIMITS_PER_MINUTE = {
+    "login": int(os.environ.get("OPENDVC_RATE_LOGIN", "20")),
+    "oidc_token": int(os.environ.get("OPENDVC_RATE_OIDC_TOKEN", "120")),
+    "oidc_userinfo": int(os.environ.get("OPENDVC_RATE_OIDC_USERINFO", "600")),
+    "population_lookup": int(os.environ.get("OPENDVC_RATE_POPULATION", "10")),
+}
+
+# The portal as an OpenID Connect provider (django-oauth-toolkit). The issuer is the site's origin
+# (OPENDVC_OIDC_ISSUER, else the request's); signing keys rotate with `manage.py oidc_rotate_keys`.
+_OIDC_ACTIVE_KEY, _OIDC_INACTIVE_KEYS = oidc_signing_keys(VAR_DIR / "sso" / "keys")
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": os.environ.get("OPENDVC_OIDC_ISSUER", ""),
+    "OIDC_RSA_PRIVATE_KEY": _OIDC_ACTIVE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _OIDC_INACTIVE_KEYS,
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OAUTH2_VALIDATOR_CLASS": "opendvc.sso.validators.PortalOIDCValidator",
+    "SCOPES_BACKEND_CLASS": "opendvc.sso.scopes.PortalScopes",
+    "SCOPES": {},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if not env_bool("OPENDVC_PRODUCTION", False) else ["https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+    "ID_TOKEN_EXPIRE_SECONDS": 600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "CLIENT_SECRET_HASHER": "odvc_client_secret",
+    "ERROR_RESPONSE_WITH_SCOPES": False,
+    # OAuth 2.0 Security Best Current Practice (RFC 9700): no implicit or password grant, PKCE S256
+    # only, tokens never in query strings, the issuer in every authorization response (RFC 9207).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+# Reference peers listen on PORT + their offset (reference/registry.py) unless their address is given.
+_PORT = int(os.environ.get("PORT", "8000"))
+
+# The national e-ID provider the portal relies on for citizens' login (OpenID Connect, Authlib).
+OPENDVC_EID_URL = os.environ.get("OPENDVC_EID_URL", f"http://127.0.0.1:{_PORT + 1}")
+EID_CLIENT_ID = os.environ.get("OPENDVC_EID_CLIENT_ID", "opendvc-portal")
+EID_CLIENT_SECRET = os.environ.get("OPENDVC_EID_CLIENT_SECRET", "opendvc-portal-development-secret")
+EID_SCOPES = "openid profile personal_id phone email address"
+# The population database (CSDL quốc gia về dân cư), asked with the citizen's consent.
+OPENDVC_POPULATION_URL = os.environ.get("OPENDVC_POPULATION_URL", f"http://127.0.0.1:{_PORT + 2}")
+POPULATION_CLIENT = os.environ.get("OPENDVC_POPULATION_CLIENT", "reference")
+POPULATION_API_KEY = os.environ.get("OPENDVC_POPULATION_API_KEY", "opendvc-population-development-key")
+# The reference connected portal, whose demo client the demo data registers.
+OPENDVC_CONNECTED_PORTAL_URL = os.environ.get("OPENDVC_CONNECTED_PORTAL_URL", f"http://127.0.0.1:{_PORT + 3}")
+
+# Content-Security-Policy: nothing inline, nothing from another origin (django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# --- end identity ---

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", web_views.language_set, name="language_set"),
     path("admin/", admin.site.urls),
     path("accounts/", include("opendvc.accounts.urls")),
+    path("", include("opendvc.sso.urls")),
     path("nop-ho-so/", include("opendvc.forms.urls")),
     path("", include("opendvc.dossiers_web.urls")),
     path("", include("opendvc.web.urls")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from opendvc.core.errors import ApiError
 
@@ -215,3 +216,127 @@ def parse_personal_id(raw: str) -> PersonalId:
         birth_year=1900 + 100 * (century_sex // 2) + int(value[4:6]),
         is_female=century_sex % 2 == 1,
     )
+
+
+#: Birth-registration province codes that open a personal ID (the 63 provinces before 2025, codes of
+#: the General Statistics Office used by Circular 59/2021/TT-BCA, Annex). IDs issued before the 2025
+#: merger keep them, so they are checked against this list, not the 34 provinces of 2025.
+BIRTH_PROVINCE_CODES = frozenset(
+    {
+        "001",
+        "002",
+        "004",
+        "006",
+        "008",
+        "010",
+        "011",
+        "012",
+        "014",
+        "015",
+        "017",
+        "019",
+        "020",
+        "022",
+        "024",
+        "025",
+        "026",
+        "027",
+        "030",
+        "031",
+        "033",
+        "034",
+        "035",
+        "036",
+        "037",
+        "038",
+        "040",
+        "042",
+        "044",
+        "045",
+        "046",
+        "048",
+        "049",
+        "051",
+        "052",
+        "054",
+        "056",
+        "058",
+        "060",
+        "062",
+        "064",
+        "066",
+        "067",
+        "068",
+        "070",
+        "072",
+        "074",
+        "075",
+        "077",
+        "079",
+        "080",
+        "082",
+        "083",
+        "084",
+        "086",
+        "087",
+        "089",
+        "091",
+        "092",
+        "093",
+        "094",
+        "095",
+        "096",
+    }
+)
+
+
+@dataclass(frozen=True)
+class PersonalIdMismatch:
+    code: str
+    message_vi: str
+    message_en: str
+
+
+def personal_id_mismatches(
+    number: str, *, birth_date: Any = None, sex: str = "", birth_province_code: str = ""
+) -> list[PersonalIdMismatch]:
+    """What in the ID's structure disagrees with a stated birth date, sex (``male``/``female``) and
+    birth-registration province (a 3-digit code), per Circular 59/2021/TT-BCA, Art. 7."""
+    parsed = parse_personal_id(number)
+    problems: list[PersonalIdMismatch] = []
+    if parsed.province_code not in BIRTH_PROVINCE_CODES:
+        problems.append(
+            PersonalIdMismatch(
+                "personal_id_province_unknown",
+                f"Ba chữ số đầu ({parsed.province_code}) không phải mã tỉnh nơi đăng ký khai sinh nào.",
+                f"The first three digits ({parsed.province_code}) are not a birth-registration province code.",
+            )
+        )
+    elif birth_province_code and birth_province_code.zfill(3) != parsed.province_code:
+        problems.append(
+            PersonalIdMismatch(
+                "personal_id_province_mismatch",
+                f"Ba chữ số đầu ({parsed.province_code}) khác mã tỉnh nơi đăng ký khai sinh "
+                f"({birth_province_code.zfill(3)}).",
+                f"The first three digits ({parsed.province_code}) differ from the birth province "
+                f"({birth_province_code.zfill(3)}).",
+            )
+        )
+    year = getattr(birth_date, "year", None)
+    if year is not None and year != parsed.birth_year:
+        problems.append(
+            PersonalIdMismatch(
+                "personal_id_birth_year_mismatch",
+                f"Chữ số thứ 4 đến 6 cho năm sinh {parsed.birth_year}, khác năm sinh {year}.",
+                f"Digits 4 to 6 give the birth year {parsed.birth_year}, not {year}.",
+            )
+        )
+    if sex in {"male", "female"} and (sex == "female") != parsed.is_female:
+        problems.append(
+            PersonalIdMismatch(
+                "personal_id_sex_mismatch",
+                "Chữ số thứ 4 là số chẵn với nam, số lẻ với nữ: số định danh không khớp với giới tính.",
+                "The 4th digit is even for men and odd for women: the ID does not match the sex.",
+            )
+        )
+    return problems

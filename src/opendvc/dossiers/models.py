@@ -139,6 +139,11 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    applicant_assurance_level = models.PositiveSmallIntegerField(
+        _("mức định danh điện tử khi nộp"),
+        default=0,
+        help_text=_("TaiKhoanDuocXacThucVoiVNeID: mức (1, 2) của tài khoản định danh điện tử lúc nộp; 0 nếu không."),
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("doanh nghiệp, tổ chức"),

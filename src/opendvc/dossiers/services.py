@@ -724,7 +724,24 @@ def _applicant_snapshot(
     snapshot["applicant_phone"] = (contact.phone or user.phone or "")[:20]
     snapshot["applicant_email"] = contact.email or user.email or ""
     snapshot["applicant_address"] = str(contact.address or snapshot["applicant_address"])[:500]
+    snapshot["applicant_assurance_level"] = user.assurance_level
     return snapshot
+
+
+def _check_assurance(*, version: ProcedureVersion, user: User) -> None:
+    """A procedure may require a level-2 e-ID account to apply online (Decree 69/2024/NĐ-CP, Art. 12;
+    Decree 45/2020/NĐ-CP, Art. 11): the account's level, kept from its last e-ID login, must reach it."""
+    required = version.required_assurance_level
+    if required and user.assurance_level < required:
+        raise ApiError(
+            "assurance_level_required",
+            f"Thủ tục này yêu cầu tài khoản định danh điện tử mức {required}. Hãy đăng nhập bằng VNeID "
+            f"(tài khoản mức {required}) rồi nộp lại; tài khoản của bạn hiện ở mức {user.assurance_level}.",
+            f"This procedure requires a level-{required} e-ID account. Log in with VNeID (level {required}) and "
+            f"submit again; your account is at level {user.assurance_level}.",
+            status=403,
+            details=[{"required_level": required, "account_level": user.assurance_level}],
+        )
 
 
 def _check_applicant(*, user: User, organisation: Organisation | None) -> None:
@@ -819,6 +836,7 @@ def dossier_submit(
         _check_offered(agency=agency, procedure=procedure)
         version = _published_version(procedure=procedure, expected_number=procedure_version)
         _check_channel(version=version, channel=Channel.ONLINE)
+        _check_assurance(version=version, user=applicant)
         data = _check_form(version=version, form_version=form_version, form_data=form_data)
         _check_mandatory(version=version, documents=documents)
         snapshot = _applicant_snapshot(user=applicant, organisation=organisation, contact=contact)

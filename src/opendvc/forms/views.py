@@ -205,6 +205,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         "chosen_province": chosen_province,
         "error": error,
         "is_officer": user.kind == User.Kind.OFFICER,
+        "assurance_missing": version.required_assurance_level > user.assurance_level,
         "open_draft": selectors.draft_open_for(user=user, procedure=procedure),
         "page_count": len(form.spec.pages),
         **_fees_and_time(version),

@@ -140,8 +140,9 @@ def test_worklist_query_count_is_pinned(world: World, login: Login, django_asser
         advance(world, submit(world), to="appraise")
     client = login(world.specialist)
     client.get("/can-bo/")
-    # session, user, roles (read once for the tabs and the list), procedures to filter by, the page, the holidays
-    with django_assert_num_queries(6):
+    # session, user, the officer's verified TOTP device (django-otp), roles (read once for the tabs and
+    # the list), procedures to filter by, the page, the holidays
+    with django_assert_num_queries(7):
         response = client.get("/can-bo/")
     assert response.content.decode().count("odvc-worklist__row") == 5
 
@@ -170,7 +171,7 @@ def test_dossier_page_query_count_is_pinned(world: World, login: Login, django_a
     dossier = advance(world, submit(world), to="appraise")
     client = login(world.specialist)
     client.get(page_url(dossier))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # 13 + the officer's verified TOTP device (django-otp)
         client.get(page_url(dossier))
 
 

@@ -21,6 +21,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("demo_accounts", "1", "load_demo_accounts"),
     ("demo_forms", "1", "load_demo_forms"),
     ("demo_dossiers", "1", "load_demo_dossiers"),
+    ("demo_identity", "1", "load_demo_identity"),
 ]
 
 

@@ -13,6 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from opendvc.accounts.models import User
+from opendvc.accounts.selectors import mfa_required
+from opendvc.accounts.tests.mfa import totp_code, totp_device_for_tests
 from opendvc.dossiers import services
 from opendvc.dossiers.models import Dossier, DossierStatus
 from opendvc.dossiers.selectors import dossier_chain_verify
@@ -33,6 +35,8 @@ def people(transactional_db: None) -> World:
     for user in (world.citizen, world.desk, world.specialist, world.leader, world.clerk):
         user.set_password(PASSWORD)
         user.save()
+        if mfa_required(user=user):
+            totp_device_for_tests(user)
     return world
 
 
@@ -52,7 +56,13 @@ def login_as(browser: Browser, live_server: Any) -> Iterator[Login]:
         page.get_by_label("Tên đăng nhập").fill(user.username)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("main").get_by_role("button", name="Đăng nhập").click()
-        expect(page).to_have_url(re.compile(r"/$"))
+        if mfa_required(user=user):
+            expect(page.get_by_role("heading", level=1)).to_have_text("Nhập mã xác thực")
+            page.get_by_label("Mã xác thực").fill(totp_code(totp_device_for_tests(user)))
+            page.get_by_role("main").get_by_role("button", name="Xác thực").click()
+            expect(page).to_have_url(re.compile(r"/can-bo/$"))
+        else:
+            expect(page).to_have_url(re.compile(r"/$"))
         page.goto("/tra-cuu-ho-so/")
         expect(page.get_by_role("navigation", name="Tài khoản")).to_be_visible()
         return page

@@ -1,0 +1,242 @@
+"""Benchmark: the OpenID Connect token endpoint and userinfo over HTTP, against a minimal endpoint.
+
+Builds ``--users`` citizens, a confidential connected portal and, for each user in turn, grants as
+the authorization code flow leaves them (an access token with its refresh token, scopes
+``openid profile email``). Serves them with the production server (gunicorn, the project's own
+settings) and drives it with ``wrk``:
+
+- the ceiling: ``/livez``, a minimal JSON endpoint through the same stack;
+- the token endpoint: ``POST /o/token/`` with ``grant_type=refresh_token`` — client authentication
+  (HTTP Basic), refresh-token rotation, a new access token and an RS256-signed ID token, the audit
+  entry — each request with a refresh token never used before;
+- userinfo: ``GET /o/userinfo/`` with a bearer access token, claims by scope.
+
+The rate limits of these endpoints are raised for the run (they would otherwise answer 429 to one
+client address); everything else is the production path. Prints throughput, p50/p95/p99 latency and
+each figure's ratio to the ceiling. Usage: ``.venv/bin/python bench/auth.py`` (``--duration``,
+``--connections``, ``--users``, ``--grants``; ``DATABASE_URL`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENT_ID = "bench-portal"
+CLIENT_SECRET = "bench-portal-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - a throwaway bench client
+
+LUA = """
+local lines = {}
+for line in io.lines("%(lines)s") do lines[#lines + 1] = line end
+local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local item = lines[(counter * 2 + tid) %% #lines + 1]
+  %(request)s
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read
+    + summary.errors.write, summary.errors.timeout))
+end
+"""
+REFRESH_GRANT_LUA = (
+    'return wrk.format("POST", "/o/token/", {["Content-Type"] = "application/x-www-form-urlencoded", '
+    '["Authorization"] = "%(basic)s"}, "grant_type=refresh_token&refresh_token=" .. item)'
+)
+USERINFO_REQUEST = 'return wrk.format("GET", "/o/userinfo/", {["Authorization"] = "Bearer " .. item})'
+LIVEZ_REQUEST = 'return wrk.format("GET", "/livez")'
+
+
+def spare_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def build(users: int, grants: int) -> tuple[list[str], list[str]]:
+    """Citizens, the client and ``grants`` grants for refresh plus as many for userinfo."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    from opendvc.accounts.models import User
+    from opendvc.sso.services import oidc_client_register
+
+    call_command("migrate", verbosity=0)
+    people = [
+        User(
+            username=f"079090{100000 + i:06d}",
+            personal_id=f"079090{100000 + i:06d}",
+            full_name=f"Nguyễn Văn Thử {i}",
+            email=f"citizen{i}@example.vn",
+            kind=User.Kind.CITIZEN,
+            assurance_level=2 if i % 3 else 1,
+        )
+        for i in range(users)
+    ]
+    User.objects.bulk_create(people, batch_size=2000)
+    people = list(User.objects.order_by("id"))
+    client, _ = oidc_client_register(
+        name="Bench portal",
+        redirect_uris=["https://bench.example.vn/cb"],
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    expires = timezone.now() + timedelta(hours=2)
+    refresh_tokens, access_tokens = [], []
+    for i in range(grants * 2):
+        user = people[i % len(people)]
+        access = AccessToken.objects.create(
+            user=user,
+            application=client,
+            token=f"at-{i:08d}-{os.urandom(12).hex()}",
+            expires=expires,
+            scope="openid profile email",
+        )
+        if i < grants:
+            refresh = RefreshToken.objects.create(
+                user=user, application=client, token=f"rt-{i:08d}-{os.urandom(12).hex()}", access_token=access
+            )
+            refresh_tokens.append(refresh.token)
+        else:
+            access_tokens.append(access.token)
+    return refresh_tokens, access_tokens
+
+
+def wrk(base: str, request: str, lines: list[str], *, duration: int, connections: int, workdir: Path) -> dict:
+    number = len(os.listdir(workdir))
+    lines_file = workdir / f"lines-{number}.txt"
+    lines_file.write_text("\n".join(lines or ["-"]) + "\n")
+    script = workdir / f"script-{number}.lua"
+    script.write_text(LUA % {"lines": lines_file, "request": request})
+    output = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(script), base],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
+    requests, micros, p50, p95, p99, status_errors, socket_errors, timeouts = map(int, line.split()[1:])
+    return {
+        "rps": requests / (micros / 1e6),
+        "p50_ms": p50 / 1000,
+        "p95_ms": p95 / 1000,
+        "p99_ms": p99 / 1000,
+        "requests": requests,
+        "errors": status_errors + socket_errors + timeouts,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument(
+        "--grants", type=int, default=20_000, help="refresh tokens (each used once) and as many access tokens"
+    )
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("error: this benchmark drives the server with wrk: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="opendvc-bench-auth-"))
+    os.environ["OPENDVC_VAR_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opendvc.config.settings")
+    for scope in ("OIDC_TOKEN", "OIDC_USERINFO", "LOGIN"):
+        os.environ[f"OPENDVC_RATE_{scope}"] = "1000000000"
+    sys.path.insert(0, str(ROOT / "src"))
+    started = time.perf_counter()
+    refresh_tokens, access_tokens = build(args.users, args.grants)
+    print(
+        f"data: {args.users:,} citizens, {len(refresh_tokens):,} refresh and {len(access_tokens):,} access tokens "
+        f"built in {time.perf_counter() - started:.1f} s ({workdir})"
+    )
+
+    port = spare_port()
+    env = {**os.environ}
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "opendvc.config.wsgi",
+            "-c",
+            "src/opendvc/config/gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    basic = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            sys.exit("error: the server did not become healthy")
+        probe = urllib.request.Request(
+            f"{base}/o/token/",
+            data=urllib.parse.urlencode(
+                {"grant_type": "refresh_token", "refresh_token": refresh_tokens.pop()}
+            ).encode(),
+            headers={"Authorization": basic},
+        )
+        with urllib.request.urlopen(probe, timeout=30) as response:
+            assert response.status == 200 and b"id_token" in response.read()
+        run = {"duration": args.duration, "connections": args.connections, "workdir": workdir}
+        wrk(base, USERINFO_REQUEST, access_tokens, **{**run, "duration": 2})
+        results = {
+            "ceiling /livez": wrk(base, LIVEZ_REQUEST, [], **run),
+            "token POST /o/token/ (refresh)": wrk(base, REFRESH_GRANT_LUA % {"basic": basic}, refresh_tokens, **run),
+            "userinfo GET /o/userinfo/": wrk(base, USERINFO_REQUEST, access_tokens, **run),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    ceiling = results["ceiling /livez"]["rps"]
+    print(f"\n{args.connections} connections, {args.duration} s each, {os.cpu_count()} CPUs, wrk -t2\n")
+    print(f"{'endpoint':34} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for label, r in results.items():
+        print(
+            f"{label:34} {r['rps']:9.0f} {r['rps'] / ceiling:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['p99_ms']:8.1f} {r['errors']:7d}"
+        )
+    token = results["token POST /o/token/ (refresh)"]
+    if token["requests"] > len(refresh_tokens):
+        print(f"note: {token['requests'] - len(refresh_tokens)} token requests reused a refresh token; raise --grants")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
