@@ -670,16 +670,24 @@ def dossiers_build(*, world: World, count: int, rng: random.Random, media_file: 
 
 
 def session_for(user: Any) -> str:
-    """A signed-in session, as the login page leaves it."""
+    """A signed-in session, as the login pages leave it (password, then the second factor)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Officers sign in with a second factor: the session holds the device verified by their code.
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Ứng dụng xác thực", confirmed=True
+    )
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return str(session.session_key)
 
