@@ -23,9 +23,6 @@ import argparse
 import base64
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,26 +31,17 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, lua_lines, print_table, production_server, require_wrk, wrk
+
 CLIENT_ID = "bench-portal"
 CLIENT_SECRET = "bench-portal-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 - a throwaway bench client
 
-LUA = """
-local lines = {}
-for line in io.lines("%(lines)s") do lines[#lines + 1] = line end
-local threads = 0
-function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+REQUEST = """
 local counter = 0
 request = function()
   counter = counter + 1
-  local item = lines[(counter * 2 + tid) %% #lines + 1]
+  local item = lines[(counter * 2 + slice) %% #lines + 1]
   %(request)s
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read
-    + summary.errors.write, summary.errors.timeout))
 end
 """
 REFRESH_GRANT_LUA = (
@@ -64,10 +52,10 @@ USERINFO_REQUEST = 'return wrk.format("GET", "/o/userinfo/", {["Authorization"] 
 LIVEZ_REQUEST = 'return wrk.format("GET", "/livez")'
 
 
-def spare_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def script(workdir: Path, request: str, lines: list[str]) -> str:
+    data = workdir / f"lines-{len(os.listdir(workdir))}.txt"
+    data.write_text("\n".join(lines or ["-"]) + "\n")
+    return lua_lines(data) + REQUEST % {"request": request}
 
 
 def build(users: int, grants: int) -> tuple[list[str], list[str]]:
@@ -123,30 +111,6 @@ def build(users: int, grants: int) -> tuple[list[str], list[str]]:
     return refresh_tokens, access_tokens
 
 
-def wrk(base: str, request: str, lines: list[str], *, duration: int, connections: int, workdir: Path) -> dict:
-    number = len(os.listdir(workdir))
-    lines_file = workdir / f"lines-{number}.txt"
-    lines_file.write_text("\n".join(lines or ["-"]) + "\n")
-    script = workdir / f"script-{number}.lua"
-    script.write_text(LUA % {"lines": lines_file, "request": request})
-    output = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(script), base],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
-    requests, micros, p50, p95, p99, status_errors, socket_errors, timeouts = map(int, line.split()[1:])
-    return {
-        "rps": requests / (micros / 1e6),
-        "p50_ms": p50 / 1000,
-        "p95_ms": p95 / 1000,
-        "p99_ms": p99 / 1000,
-        "requests": requests,
-        "errors": status_errors + socket_errors + timeouts,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10_000)
@@ -157,8 +121,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("error: this benchmark drives the server with wrk: apt-get install wrk")
+    require_wrk()
 
     workdir = Path(tempfile.mkdtemp(prefix="opendvc-bench-auth-"))
     os.environ["OPENDVC_VAR_DIR"] = str(workdir)
@@ -173,37 +136,8 @@ def main() -> None:
         f"built in {time.perf_counter() - started:.1f} s ({workdir})"
     )
 
-    port = spare_port()
-    env = {**os.environ}
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "opendvc.config.wsgi",
-            "-c",
-            "src/opendvc/config/gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
     basic = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            sys.exit("error: the server did not become healthy")
+    with production_server(workers=args.workers) as base:
         probe = urllib.request.Request(
             f"{base}/o/token/",
             data=urllib.parse.urlencode(
@@ -214,27 +148,19 @@ def main() -> None:
         with urllib.request.urlopen(probe, timeout=30) as response:
             assert response.status == 200 and b"id_token" in response.read()
         run = {"duration": args.duration, "connections": args.connections, "workdir": workdir}
-        wrk(base, USERINFO_REQUEST, access_tokens, **{**run, "duration": 2})
+        wrk(base, script(workdir, USERINFO_REQUEST, access_tokens), **{**run, "duration": 2})
         results = {
-            "ceiling /livez": wrk(base, LIVEZ_REQUEST, [], **run),
-            "token POST /o/token/ (refresh)": wrk(base, REFRESH_GRANT_LUA % {"basic": basic}, refresh_tokens, **run),
-            "userinfo GET /o/userinfo/": wrk(base, USERINFO_REQUEST, access_tokens, **run),
+            "ceiling /livez": wrk(base, script(workdir, LIVEZ_REQUEST, []), **run),
+            "token POST /o/token/ (refresh)": wrk(
+                base, script(workdir, REFRESH_GRANT_LUA % {"basic": basic}, refresh_tokens), **run
+            ),
+            "userinfo GET /o/userinfo/": wrk(base, script(workdir, USERINFO_REQUEST, access_tokens), **run),
         }
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
-    ceiling = results["ceiling /livez"]["rps"]
-    print(f"\n{args.connections} connections, {args.duration} s each, {os.cpu_count()} CPUs, wrk -t2\n")
-    print(f"{'endpoint':34} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for label, r in results.items():
-        print(
-            f"{label:34} {r['rps']:9.0f} {r['rps'] / ceiling:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
-            f"{r['p99_ms']:8.1f} {r['errors']:7d}"
-        )
+    print_table(results, ceiling="ceiling /livez", setup=f"{args.connections} connections, {args.duration} s each")
     token = results["token POST /o/token/ (refresh)"]
-    if token["requests"] > len(refresh_tokens):
-        print(f"note: {token['requests'] - len(refresh_tokens)} token requests reused a refresh token; raise --grants")
+    if token.requests > len(refresh_tokens):
+        print(f"note: {token.requests - len(refresh_tokens)} token requests reused a refresh token; raise --grants")
     shutil.rmtree(workdir, ignore_errors=True)
 
 

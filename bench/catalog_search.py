@@ -25,9 +25,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,34 +32,24 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, lua_lines, print_table, production_server, require_wrk, wrk
+
 SAMPLE = ROOT / "src" / "opendvc" / "catalog" / "data" / "tthc-sample.json"
 
-LUA = """
-local paths = {}
-for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+REQUEST = """
 local counter = 0
-local think = %(think_ms)d
-if think > 0 then
-  delay = function() return math.random(0, 2 * think) end
-end
 request = function()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter * 7919) %% #paths + 1], {["Accept-Encoding"] = "gzip, br"})
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read
-    + summary.errors.write, summary.errors.timeout))
+  return wrk.format("GET", lines[(counter * 7919) % #lines + 1], {["Accept-Encoding"] = "gzip, br"})
 end
 """
 
 
-def spare_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def script(workdir: Path, paths: list[str], *, think_ms: int = 0) -> str:
+    """A wrk script requesting ``paths`` in a scattered order."""
+    data = workdir / f"paths-{len(os.listdir(workdir))}.txt"
+    data.write_text("\n".join(paths) + "\n")
+    return lua_lines(data, think_ms=think_ms) + REQUEST
 
 
 def fold(text: str) -> str:
@@ -213,45 +200,6 @@ def build_catalogue(count: int) -> list[str]:
     return names
 
 
-def wrk(url_base: str, paths: list[str], *, duration: int, connections: int, workdir: Path, think_ms: int = 0) -> dict:
-    """Drive the server with wrk; with ``think_ms`` each client pauses 0–2×think_ms between requests."""
-    paths_file = workdir / f"paths-{len(os.listdir(workdir))}.txt"
-    paths_file.write_text("\n".join(paths) + "\n")
-    script = workdir / f"script-{len(os.listdir(workdir))}.lua"
-    script.write_text(LUA % {"paths": paths_file, "think_ms": think_ms})
-    output = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            "2",
-            "-c",
-            str(connections),
-            "-d",
-            f"{duration}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            url_base,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
-    requests, micros, p50, p95, p99, status_errors, socket_errors, timeouts = map(int, line.split()[1:])
-    return {
-        "rps": requests / (micros / 1e6),
-        "p50_ms": p50 / 1000,
-        "p95_ms": p95 / 1000,
-        "p99_ms": p99 / 1000,
-        "requests": requests,
-        "non_2xx": status_errors,
-        "socket_errors": socket_errors,
-        "timeouts": timeouts,
-    }
-
-
 def fetch_all(base: str, paths: list[str], *, connections: int) -> float:
     """Request each path once from ``connections`` threads; pages per second."""
 
@@ -276,8 +224,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=800, help="offered rate of the paced runs (req/s)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("error: this benchmark drives the server with wrk: apt-get install wrk")
+    require_wrk()
 
     workdir = Path(tempfile.mkdtemp(prefix="opendvc-bench-"))
     os.environ["OPENDVC_VAR_DIR"] = str(workdir)
@@ -293,75 +240,42 @@ def main() -> None:
     codes = [f"{1 + i // 900000}.{100000 + i:06d}" for i in range(len(names))]
     page_paths = [f"/thu-tuc/{code}/" for code in rng.sample(codes, min(2000, len(codes)))]
 
-    port = spare_port()
-    env = {**os.environ}
+    env: dict[str, str] = {}
     if args.cache == "redis":
         import redis
 
         redis.Redis.from_url(args.redis_url).flushdb()
         env["REDIS_URL"] = args.redis_url
-    if args.workers:
-        env["WEB_CONCURRENCY"] = str(args.workers)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "opendvc.config.wsgi",
-            "-c",
-            "src/opendvc/config/gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            sys.exit("error: the server did not become healthy")
+    with production_server(env=env, workers=args.workers) as base:
         for path in (search_paths[0], page_paths[0]):
             with urllib.request.urlopen(base + path, timeout=30) as response:
                 assert response.status == 200, path
         first_render = fetch_all(base, page_paths, connections=args.connections)
         warm = {"duration": 3, "connections": args.connections, "workdir": workdir}
-        wrk(base, page_paths, **warm)
-        wrk(base, search_paths, **warm)
+        wrk(base, script(workdir, page_paths), **warm)
+        wrk(base, script(workdir, search_paths), **warm)
         run = {"duration": args.duration, "connections": args.connections, "workdir": workdir}
         results = {
-            "ceiling /livez": wrk(base, ["/livez"], **run),
-            "search /api/v1/procedures": wrk(base, search_paths, **run),
-            "procedure page /thu-tuc/<code>/": wrk(base, page_paths, **run),
+            "ceiling /livez": wrk(base, script(workdir, ["/livez"]), **run),
+            "search /api/v1/procedures": wrk(base, script(workdir, search_paths), **run),
+            "procedure page /thu-tuc/<code>/": wrk(base, script(workdir, page_paths), **run),
         }
         # Little's law: 50 clients that never pause have a mean latency of 50 / throughput, so a
         # latency goal is read at a given rate — here clients with think time offering ~--rate req/s.
         think = max(1, round(args.connections * 1000 / args.rate) - 2)
-        paced = {**run, "think_ms": think}
-        results[f"search, clients pausing ~{think} ms"] = wrk(base, search_paths, **paced)
-        results[f"procedure page, clients pausing ~{think} ms"] = wrk(base, page_paths, **paced)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-    ceiling = results["ceiling /livez"]["rps"]
-    setup = f"{args.connections} connections, {args.duration} s each, {os.cpu_count()} CPUs, wrk -t2"
-    print(f"\n{setup}, cache {args.cache}\n")
-    print(f"{'endpoint':42} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for label, r in results.items():
-        errors = r["non_2xx"] + r["socket_errors"] + r["timeouts"]
-        print(
-            f"{label:42} {r['rps']:9.0f} {r['rps'] / ceiling:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
-            f"{r['p99_ms']:8.1f} {errors:7d}"
+        paced_search, paced_page = (
+            script(workdir, search_paths, think_ms=think),
+            script(workdir, page_paths, think_ms=think),
         )
+        results[f"search, clients pausing ~{think} ms"] = wrk(base, paced_search, **run)
+        results[f"procedure page, clients pausing ~{think} ms"] = wrk(base, paced_page, **run)
+
+    print_table(
+        results,
+        ceiling="ceiling /livez",
+        setup=f"{args.connections} connections, {args.duration} s each, cache {args.cache}",
+    )
+    ceiling = results["ceiling /livez"].rps
     print(
         f"\nfirst render of {len(page_paths):,} procedure pages (cache empty): {first_render:.0f} pages/s "
         f"({first_render / ceiling:.0%} of the ceiling)"

@@ -30,20 +30,17 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, lua_lines, print_table, production_server, require_wrk, wrk
+
 sys.path.insert(0, str(ROOT / "src"))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/opendvc_bench_dossiers"
@@ -54,40 +51,11 @@ VN = 7  # hours ahead of UTC (Asia/Ho_Chi_Minh, no daylight saving)
 
 # Shared by both scripts: each thread counts the answers that are not 2xx (wrk itself counts only
 # 4xx and 5xx, so a redirect would pass unnoticed), and the main thread adds them up.
-LUA_COMMON = """
-local threads = {}
-local next_id = 0
-setup = function(thread)
-  thread:set("slice", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
-bad = 0
-response = function(status, headers, body)
-  if status < 200 or status > 299 then bad = bad + 1 end
-end
-done = function(summary, latency, requests)
-  local not_2xx = 0
-  for _, thread in ipairs(threads) do not_2xx = not_2xx + thread:get("bad") end
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d %%d\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), not_2xx, summary.errors.connect + summary.errors.read
-    + summary.errors.write, summary.errors.timeout))
-end
-"""
-
-LUA_GET = (
-    """
-local lines = {}
-for line in io.lines("%(lines)s") do lines[#lines + 1] = line end
+GET_REQUEST = """
 local counter = 0
-local think = %(think)d
-if think > 0 then
-  delay = function() return math.random(math.floor(think / 2), math.floor(think * 3 / 2)) end
-end
 request = function()
   counter = counter + 1
-  local line = lines[(counter * 7919) %% #lines + 1]
+  local line = lines[(counter * 7919) % #lines + 1]
   local tab = line:find("\\t")
   return wrk.format("GET", line:sub(tab + 1), {
     ["Cookie"] = "sessionid=" .. line:sub(1, tab - 1),
@@ -95,19 +63,15 @@ request = function()
   })
 end
 """
-    + LUA_COMMON
-)
 
-# Each wrk thread takes its own slice of the submissions: every request is a new dossier.
-LUA_POST = (
-    """
+# Each wrk thread takes its own share of the submissions: every request is a new dossier.
+POST_REQUEST = """
 init = function(args)
-  lines = {}
-  local n = 0
-  for line in io.lines("%(lines)s") do
-    n = n + 1
-    if n %% %(threads)d == slice then lines[#lines + 1] = line end
+  local mine = {}
+  for n, line in ipairs(lines) do
+    if n % 2 == slice then mine[#mine + 1] = line end
   end
+  lines = mine
   counter = 0
 end
 request = function()
@@ -124,8 +88,6 @@ request = function()
   }, line:sub(tab + 1))
 end
 """
-    + LUA_COMMON
-)
 
 
 def log(message: str) -> None:
@@ -763,30 +725,11 @@ def submission_lines(world: World, rng: random.Random, count: int, media_file: s
     return lines
 
 
-def wrk(base: str, script: str, *, duration: int, connections: int) -> dict[str, float]:
-    output = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", script, base],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    line = next(row for row in output.splitlines() if row.startswith("RESULT"))
-    requests, micros, p50, p95, p99, status_errors, socket_errors, timeouts = map(int, line.split()[1:])
-    return {
-        "rps": requests / (micros / 1e6),
-        "p50_ms": p50 / 1000,
-        "p95_ms": p95 / 1000,
-        "p99_ms": p99 / 1000,
-        "errors": status_errors + socket_errors + timeouts,
-    }
-
-
-def script_for(workdir: Path, name: str, template: str, lines: list[str], **values: Any) -> str:
-    data = workdir / f"{name}.txt"
+def script(workdir: Path, request: str, lines: list[str], *, think_ms: int = 0) -> str:
+    """A wrk script over ``lines`` (``session or token<TAB>path or body``)."""
+    data = workdir / f"lines-{len(os.listdir(workdir))}.txt"
     data.write_text("\n".join(lines) + "\n")
-    script = workdir / f"{name}.lua"
-    script.write_text(template % {"lines": data, **values})
-    return str(script)
+    return lua_lines(data, think_ms=think_ms) + request
 
 
 def main() -> None:
@@ -800,8 +743,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help="build (or check) the data, measure nothing")
     parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and build it again")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("error: this benchmark drives the server with wrk: apt-get install wrk")
+    require_wrk()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgres"):
         sys.exit("error: this benchmark needs PostgreSQL (BENCH_DATABASE_URL)")
@@ -858,60 +800,28 @@ def main() -> None:
     submissions = submission_lines(world, rng, args.submissions, media_file)
     connection.close()
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, check=True)
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "opendvc.config.wsgi", "-c",
-         "src/opendvc/config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT,
-        start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    results: dict[str, dict[str, float]] = {}
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            sys.exit("error: the server did not become healthy")
-        run = {"duration": args.duration, "connections": args.connections}
-        ceiling = script_for(workdir, "ceiling", LUA_GET, ["-\t/livez"], think=0)
-        worklist = script_for(workdir, "worklist", LUA_GET, worklists, think=0)
-        page = script_for(workdir, "page", LUA_GET, pages, think=0)
+    results = {}
+    with production_server() as base:
+        run = {"duration": args.duration, "connections": args.connections, "workdir": workdir}
         think = args.think_ms
-        worklist_paced = script_for(workdir, "worklist-paced", LUA_GET, worklists, think=think)
-        page_paced = script_for(workdir, "page-paced", LUA_GET, pages, think=think)
-        submit = script_for(workdir, "submit", LUA_POST, submissions, threads=2)
-        wrk(base, worklist, duration=3, connections=args.connections)
-        wrk(base, page, duration=3, connections=args.connections)
-        results["ceiling /livez"] = wrk(base, ceiling, **run)
-        results["worklist /can-bo/?tab=…"] = wrk(base, worklist, **run)
-        results["dossier page /can-bo/ho-so/<code>/"] = wrk(base, page, **run)
-        results[f"worklist, officers pausing ~{think} ms"] = wrk(base, worklist_paced, **run)
-        results[f"dossier page, officers pausing ~{think} ms"] = wrk(base, page_paced, **run)
+        wrk(base, script(workdir, GET_REQUEST, worklists), **{**run, "duration": 3})
+        wrk(base, script(workdir, GET_REQUEST, pages), **{**run, "duration": 3})
+        results["ceiling /livez"] = wrk(base, script(workdir, GET_REQUEST, ["-\t/livez"]), **run)
+        results["worklist /can-bo/?tab=…"] = wrk(base, script(workdir, GET_REQUEST, worklists), **run)
+        results["dossier page /can-bo/ho-so/<code>/"] = wrk(base, script(workdir, GET_REQUEST, pages), **run)
+        paced_worklists = script(workdir, GET_REQUEST, worklists, think_ms=think)
+        results[f"worklist, officers pausing ~{think} ms"] = wrk(base, paced_worklists, **run)
+        paced_pages = script(workdir, GET_REQUEST, pages, think_ms=think)
+        results[f"dossier page, officers pausing ~{think} ms"] = wrk(base, paced_pages, **run)
         before = Dossier.objects.count()
         connection.close()
-        results["submission POST /api/v1/dossiers/"] = wrk(base, submit, **run)
+        results["submission POST /api/v1/dossiers/"] = wrk(base, script(workdir, POST_REQUEST, submissions), **run)
         made = Dossier.objects.count() - before
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
-    top = results["ceiling /livez"]["rps"]
-    setup = f"{args.connections} connections, {args.duration} s each, {os.cpu_count()} CPUs, wrk -t2"
-    print(f"\n{total:,} dossiers, {events:,} events in PostgreSQL; {setup}\n")
-    print(f"{'endpoint':44} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for label, r in results.items():
-        print(
-            f"{label:44} {r['rps']:9.0f} {r['rps'] / top:7.0%} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
-            f"{r['p99_ms']:8.1f} {int(r['errors']):7d}"
-        )
+    setup = (
+        f"{total:,} dossiers, {events:,} events in PostgreSQL; {args.connections} connections, {args.duration} s each"
+    )
+    print_table(results, ceiling="ceiling /livez", setup=setup)
     print(f"\nsubmissions created {made:,} dossiers ({made / args.duration:.0f}/s)")
     shutil.rmtree(workdir, ignore_errors=True)
 
