@@ -74,6 +74,7 @@ def test_without_the_notifications_app_the_hook_only_logs(world: World, monkeypa
     assert "notifications app absent" in caplog.text
 
 
+@pytest.mark.django_db(transaction=True)  # db_worker closes its connection when done: not inside a test transaction
 def test_with_the_database_queue_the_request_only_queues_the_notification(
     world: World, settings, django_capture_on_commit_callbacks
 ) -> None:
