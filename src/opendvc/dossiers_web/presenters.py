@@ -83,6 +83,11 @@ def step_label(step: str) -> str:
     return str(STEP_LABELS.get(step, step))
 
 
+def local_date(moment: datetime | None) -> str:
+    """``24/11/2026`` in the portal's time zone; empty when there is no date."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment is not None else ""
+
+
 def moment_text(moment: datetime | None) -> str:
     """``09:12 ngày 24/11/2026`` in the portal's time zone (``09:12 on 24/11/2026`` in English)."""
     if moment is None:

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -97,13 +98,23 @@ def tab_empty_text(name: str) -> str:
 # --- Worklist -----------------------------------------------------------------------------------------
 
 
+#: Stands for a dossier code in a page address built once per list (``reverse`` is not cheap).
+CODE_SLOT = "H00-000000-0000"
+
+
 @dataclass(frozen=True)
 class WorklistRow:
+    """One line of a worklist, its cells ready to print (a list shows twenty of them per page)."""
+
     dossier: Dossier
     due: presenters.DueCell
     status: str
     step: str
     url: str
+    procedure_name: str
+    received: str
+    submitted: str
+    assignee: str
 
 
 def _tabs_for(roles: list[RoleAtAgency]) -> list[str]:
@@ -155,15 +166,19 @@ def worklist(request: HttpRequest) -> HttpResponse:
     calendar = WorkingCalendar()
     params = _filter_params(form)
     back = request.get_full_path()
+    back_query = urlencode({"back": back})
+    base_url = reverse("dossiers_web:officer_dossier", kwargs={"code": CODE_SLOT})
     rows = [
         WorklistRow(
             dossier=dossier,
             due=presenters.due_cell(dossier, now=now, calendar=calendar, soon_days=DUE_SOON_WORKING_DAYS),
             status=str(DossierStatus(dossier.status).label),
             step=presenters.step_label(dossier.current_step) if dossier.current_step else "",
-            url=reverse("dossiers_web:officer_dossier", kwargs={"code": dossier.code})
-            + "?"
-            + urlencode({"back": back}),
+            url=f"{base_url.replace(CODE_SLOT, dossier.code)}?{back_query}",
+            procedure_name=Truncator(dossier.procedure_version.name).chars(90),
+            received=presenters.local_date(dossier.received_at),
+            submitted=presenters.local_date(dossier.submitted_at),
+            assignee=(dossier.assignee.full_name or dossier.assignee.username) if dossier.assignee else "",
         )
         for dossier in page.items
     ]
