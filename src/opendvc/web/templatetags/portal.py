@@ -37,7 +37,7 @@ def _attributes(attrs: dict[str, Any]) -> str:
 def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> SafeString:
     """A select's options written in one pass (the select widget's template; a long list of procedures
     would otherwise cost one template render per option)."""
-    html = []
+    html: list[str] = []
     for group_name, options, _index in optgroups:
         if group_name:
             html.append(format_html('<optgroup label="{}">', group_name))
