@@ -56,9 +56,7 @@ def lua_lines(path: Path, *, think_ms: int = 0) -> str:
     """Read ``path`` into ``lines``; with ``think_ms``, each client pauses 0.5–1.5 × think_ms between requests."""
     script = f'lines = {{}}\nfor line in io.lines("{path}") do lines[#lines + 1] = line end\n'
     if think_ms:
-        script += (
-            f"delay = function() return math.random({max(1, think_ms // 2)}, {think_ms * 3 // 2}) end\n"
-        )
+        script += f"delay = function() return math.random({max(1, think_ms // 2)}, {think_ms * 3 // 2}) end\n"
     return script
 
 

@@ -49,6 +49,7 @@ from opendvc.core import calendar as working_calendar
 from opendvc.core.errors import ApiError
 from opendvc.core.text import fold
 from opendvc.dossiers.files import EXTENSIONS, SNIFF_BYTES, max_upload_bytes, safe_original_name, sniff_content_type
+from opendvc.dossiers.hooks import event_listeners_notify
 from opendvc.dossiers.models import (
     CATALOG_CHANNEL_KIND,
     STATUS_LABELS_EN,
@@ -406,6 +407,7 @@ def _event_append(
     )
     event.hash = event.compute_hash(dossier_code=dossier.code)
     event.save()
+    event_listeners_notify(dossier=dossier, event=event)
     return event
 
 
