@@ -46,6 +46,7 @@ MIN_COVERAGE = 0.6
 BM25_K1, BM25_B = 1.2, 0.75
 PAIR_WEIGHT = 0.5
 PHRASE_CANDIDATES = 100
+PAGE_MEMO_SIZE = 20_000  # remembered result pages per index (a few KB each)
 PHRASE_BONUS = 2.0
 
 
@@ -180,6 +181,7 @@ class SearchIndex:
                     self._deletions[variant].append(term)
         self._short_terms = [t for t in self.vocabulary if 1 <= len(t) <= 4 and not t.isdigit()]
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._pages: dict[tuple[str, SearchFilters, str | None, int], SearchPage] = {}  # by folded words
         self._lock = threading.Lock()
 
     @staticmethod
@@ -260,9 +262,26 @@ class SearchIndex:
     # -- searching -----------------------------------------------------------------------------------
 
     def search(self, *, query: str, filters: SearchFilters, cursor: str | None, limit: int) -> SearchPage:
+        """One page of results; pages already computed by this index are answered from memory.
+
+        Citizens' queries repeat heavily (the same few hundred procedures make most of the traffic),
+        and an index never changes once built — a new catalogue revision builds a new index, and the
+        remembered pages go with the old one.
+        """
         query = normalise_query(query)
-        after = decode_cursor(cursor) if cursor else None
         limit = max(1, min(limit, MAX_LIMIT))
+        key = (" ".join(words(query)[:MAX_QUERY_WORDS]), filters, cursor, limit)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._search(query=query, filters=filters, cursor=cursor, limit=limit)
+            with self._lock:
+                if len(self._pages) >= PAGE_MEMO_SIZE:
+                    self._pages.clear()
+                self._pages[key] = page
+        return page
+
+    def _search(self, *, query: str, filters: SearchFilters, cursor: str | None, limit: int) -> SearchPage:
+        after = decode_cursor(cursor) if cursor else None
         tokens = words(query)[:MAX_QUERY_WORDS]
         mask = self._filter_mask(filters)
         n = len(self.docs)

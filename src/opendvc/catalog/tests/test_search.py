@@ -16,7 +16,7 @@ from opendvc.catalog.models import (
     ProcedureVersion,
     ServiceOffering,
 )
-from opendvc.catalog.search import SearchFilters, decode_cursor, encode_cursor
+from opendvc.catalog.search import SearchFilters, decode_cursor, encode_cursor, search_index_reset
 from opendvc.catalog.selectors import procedure_search
 from opendvc.core.errors import ApiError
 
@@ -211,3 +211,16 @@ def test_any_garbage_cursor_is_refused_not_crashing(garbage: str) -> None:
         assert error.code == "invalid_cursor"
     else:
         assert isinstance(score, float) and isinstance(code, str)
+
+
+def test_a_repeated_search_is_answered_from_the_index_memory_until_the_catalogue_changes() -> None:
+    make_catalogue()
+    first = procedure_search(query="thuong tru", limit=20)
+    assert procedure_search(query="  Thường   trú ", limit=20) is first  # same normalised query
+    assert procedure_search(query="thuong tru", limit=10) is not first
+    version = ProcedureVersion.objects.get(procedure__code="1.004222")
+    version.status = ProcedureVersion.Status.WITHDRAWN
+    version.save()
+    CatalogRevision.objects.filter(pk=1).update(revision=2)
+    search_index_reset()  # as after the revision check interval
+    assert [hit.code for hit in procedure_search(query="thuong tru", limit=20).items] == []
