@@ -354,6 +354,7 @@ DOSSIER_COLUMNS = [
     "idempotency_key",
     "created_at",
     "updated_at",
+    "applicant_assurance_level",
 ]
 EVENT_COLUMNS = [
     "id",
@@ -614,7 +615,7 @@ def dossiers_build(*, world: World, count: int, rng: random.Random, media_file: 
                 assignee.pk if assignee else None, step_started, step_due, submitted, received, due,
                 amount if received else None, unit if received else "", finished, returned, refused, withdrawn,
                 stopped, supplement_requests, paused_at, paused_status, empty_pause, 0, None, form_data, "",
-                None, submitted, last_at,
+                None, submitted, last_at, 2 if online else 0,
             ),
             children,
         )  # fmt: skip
