@@ -31,6 +31,30 @@ def test_listener_registered_once_and_called_in_order() -> None:
     assert seen == [("first", "e"), ("second", "e")]
 
 
+def test_batch_notify_uses_batch_form_or_falls_back_to_each_event() -> None:
+    singles: list[Any] = []
+    batches: list[list[Any]] = []
+
+    def per_event(*, dossier: Any, event: Any) -> None:
+        singles.append(event)
+
+    def folding(*, dossier: Any, event: Any) -> None:
+        raise AssertionError("the batch form must be used for a batch")
+
+    saved, saved_batch = list(hooks._listeners), dict(hooks._batch_forms)
+    try:
+        hooks.event_listener_register(per_event)
+        hooks.event_listener_register(folding, batch=batches.append)
+        hooks.event_batch_notify([(None, "a"), (None, "b")])  # type: ignore[list-item]
+        hooks.event_batch_notify([])
+    finally:
+        hooks._listeners[:] = saved
+        hooks._batch_forms.clear()
+        hooks._batch_forms.update(saved_batch)
+    assert singles == ["a", "b"]
+    assert batches == [[(None, "a"), (None, "b")]]
+
+
 @pytest.mark.django_db
 def test_submission_notifies_listener_with_the_saved_event(world: World) -> None:
     seen: list[DossierEvent] = []
