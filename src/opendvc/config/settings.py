@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "opendvc.dossiers_web",
     "opendvc.forms",
     "opendvc.population",
+    "opendvc.reporting",
     "opendvc.web",
 ]
 
