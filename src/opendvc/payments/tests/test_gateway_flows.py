@@ -24,7 +24,6 @@ from opendvc.payments.providers.base import ProviderUnavailable
 from opendvc.payments.providers.registry import provider_get
 from opendvc.payments.signing import vnpay_sign
 
-
 #: Where the gateway sends its notifications in these tests: a closed port (the message is logged).
 NOWHERE = "http://127.0.0.1:9"
 
