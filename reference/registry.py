@@ -39,6 +39,20 @@ SERVICES: list[ReferenceService] = [
         3,
         "OPENDVC_CONNECTED_PORTAL_URL",
     ),
+    ReferenceService(
+        "payment_gateway",
+        "Cổng thanh toán mẫu (sandbox, Nền tảng thanh toán 1.0.6, VNPAY 2.1.0)",
+        "reference.payment_gateway.app:application",
+        4,
+        "OPENDVC_PAYMENT_GATEWAY_URL",
+    ),
+    ReferenceService(
+        "obligations",
+        "Hệ thống khoản phải nộp mẫu (phạt giao thông, lệ phí trước bạ)",
+        "reference.obligations.app:application",
+        5,
+        "OPENDVC_OBLIGATIONS_URL",
+    ),
 ]
 
 

@@ -1280,14 +1280,29 @@ def dossier_request_payment(*, dossier: Dossier, actor: User, amount: int | None
     return act.dossier
 
 
-def dossier_payment_settled(*, dossier: Dossier, actor: User | None = None, reference: str = "") -> Dossier:
-    """Record that the fees were paid (6 → 4); called by the payments app (no actor) or the desk."""
+def dossier_payment_settled(
+    *,
+    dossier: Dossier,
+    actor: User | None = None,
+    reference: str = "",
+    online: bool = False,
+    provider: str = "",
+    platform: int | None = None,
+) -> Dossier:
+    """Record that the fees were paid (6 → 4); called by the payments app (no actor) or the desk.
+
+    An online payment's event carries ``online``, the ``provider`` and its ``platform``
+    (DuocThanhToanTrucTuyen: 1 the national Payment Platform, 2 a local gateway).
+    """
+    data: dict[str, Any] = {"reference": reference[:200], "online": online}
+    if online:
+        data.update(provider=provider, platform=platform)
     with _acting(dossier=dossier, actor=actor, action=Action.PAYMENT_SETTLED) as act:
         _apply(
             act,
             changes={},
             note=_clean_text(reference, limit=200),
-            data={"reference": reference[:200], "amount": act.dossier.fee_amount},
+            data={**data, "amount": act.dossier.fee_amount},
         )
     return act.dossier
 
