@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "opendvc.catalog",
     "opendvc.audit",
     "opendvc.dossiers",
+    "opendvc.sync",
     "opendvc.notifications",
     "opendvc.dossiers_web",
     "opendvc.forms",
