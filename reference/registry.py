@@ -39,6 +39,13 @@ SERVICES: list[ReferenceService] = [
         3,
         "OPENDVC_CONNECTED_PORTAL_URL",
     ),
+    ReferenceService(
+        "national_portal",
+        "Cổng Dịch vụ công quốc gia (mẫu, nhận đồng bộ hồ sơ)",
+        "reference.national_portal.app:application",
+        6,
+        "OPENDVC_NATIONAL_PORTAL_URL",
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("opendvc.sso.urls")),
     path("nop-ho-so/", include("opendvc.forms.urls")),
     path("", include("opendvc.dossiers_web.urls")),
+    path("", include("opendvc.sync.urls")),
     path("", include("opendvc.web.urls")),
     path("", include("opendvc.agencies.urls")),
     path("", include("opendvc.catalog.urls")),

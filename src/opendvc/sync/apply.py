@@ -82,7 +82,10 @@ _DOSSIER_COLUMNS = ", ".join(f"d.{f.column}" for f in _DOSSIER_FIELDS)
 
 
 def _from_db(field: Any, value: Any) -> Any:
-    """SQLite returns dates, durations and JSON as text; PostgreSQL already gives Python values."""
+    """Both databases give JSON as text here (Django decodes it in the field); SQLite also returns
+    naive datetimes and durations as integers, PostgreSQL already gives Python values."""
+    if isinstance(field, JSONField) and isinstance(value, str):
+        return json.loads(value)
     if value is None or connection.vendor == "postgresql":
         return value
     if isinstance(field, DateTimeField):
@@ -90,8 +93,6 @@ def _from_db(field: Any, value: Any) -> Any:
         return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
     if isinstance(field, DurationField) and isinstance(value, int):
         return timedelta(microseconds=value)
-    if isinstance(field, JSONField) and isinstance(value, str):
-        return json.loads(value)
     if isinstance(field, DecimalField) and not isinstance(value, Decimal):
         return Decimal(str(value))
     return value
@@ -670,13 +671,14 @@ def _quarantine(
     the quarantined records now accepted as resolved."""
     if rejected:
         rows = {}
-        for key, agency_code, rejection, raw in rejected:
-            payload = raw if isinstance(raw, dict) else {"value": raw}
+        for raw_key, agency_code, rejection, raw in rejected:
+            key = _storable(raw_key)[:100]
+            payload = _storable(raw if isinstance(raw, dict) else {"value": raw})
             rows[key] = [
                 system.id,
                 kind,
-                key[:100],
-                (agency_code or _raw_agency(raw))[:40],
+                key,
+                _storable(agency_code or _raw_agency(raw))[:40],
                 rejection.code,
                 rejection.message_vi,
                 rejection.message_en,
@@ -720,6 +722,17 @@ def _quarantine(
         QuarantinedRecord.objects.filter(
             system=system, kind=kind, dossier_code__in=accepted, resolved_at__isnull=True
         ).update(resolved_at=now)
+
+
+def _storable(value: Any) -> Any:
+    """The record as received, minus NUL characters, which PostgreSQL's text and jsonb cannot hold."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
 
 
 def _raw_agency(raw: Any) -> str:

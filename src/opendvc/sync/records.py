@@ -256,6 +256,8 @@ def text(value: Any, name: str, *, limit: int, required: bool = False) -> str:
     if not isinstance(value, str | int):
         raise RecordError(f"{name}: string")
     result = str(value).strip()
+    if "\x00" in result:
+        raise RecordError(f"{name}: NUL")
     if required and not result:
         raise RecordError(f"{name}: bắt buộc / required")
     if len(result) > limit:

@@ -30,6 +30,7 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     ("agency_out_of_scope", "06", {"MaHoSo": "H26.17-261110-0001", "MaDonVi": "H26.17"}),
     ("invalid_record", "01", {"TrangThaiHoSo": 11}),
     ("invalid_record", "01", {"ChuHoSo": ""}),
+    ("invalid_record", "01", {"ChuHoSo": "Nguyễn\x00Văn"}),
 ]
 
 
