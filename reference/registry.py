@@ -40,6 +40,20 @@ SERVICES: list[ReferenceService] = [
         "OPENDVC_CONNECTED_PORTAL_URL",
     ),
     ReferenceService(
+        "payment_gateway",
+        "Cổng thanh toán mẫu (sandbox, Nền tảng thanh toán 1.0.6, VNPAY 2.1.0)",
+        "reference.payment_gateway.app:application",
+        4,
+        "OPENDVC_PAYMENT_GATEWAY_URL",
+    ),
+    ReferenceService(
+        "obligations",
+        "Hệ thống khoản phải nộp mẫu (phạt giao thông, lệ phí trước bạ)",
+        "reference.obligations.app:application",
+        5,
+        "OPENDVC_OBLIGATIONS_URL",
+    ),
+    ReferenceService(
         "national_portal",
         "Cổng Dịch vụ công quốc gia (mẫu, nhận đồng bộ hồ sơ)",
         "reference.national_portal.app:application",

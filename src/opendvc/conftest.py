@@ -16,9 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+
+# Property tests assert behaviour, never speed: no per-example deadline, which only measures how
+# busy the machine is (the suite runs on two shared cores).
+hypothesis_settings.register_profile("opendvc", deadline=None)
+hypothesis_settings.load_profile("opendvc")
 
 CHROMIUM = os.environ.get("OPENDVC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,6 +44,14 @@ AXE_SCRIPTS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(autouse=True)
+def _catalog_memo_forgotten() -> None:
+    """Each test starts with nothing remembered of another test's catalogue."""
+    from opendvc.catalog.memo import catalog_memo_clear
+
+    catalog_memo_clear()
 
 
 @pytest.fixture(autouse=True)

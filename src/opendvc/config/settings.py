@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "opendvc.dossiers_web",
     "opendvc.forms",
     "opendvc.population",
+    "opendvc.payments",
+    "opendvc.reporting",
     "opendvc.web",
 ]
 
@@ -260,6 +262,7 @@ TASKS = {
 PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("attachments_purge_unbound", 3600, "opendvc.dossiers.services.attachment_purge_unbound"),
     ("sync_outbox_send", 30, "opendvc.sync.outbound.outbox_send_job"),
+    ("payments_pending_resolve", 120, "opendvc.payments.services.payments_pending_resolve_job"),
 ]
 
 # --- Identity and single sign-on (docs/identity.md) ------------------------------------------------
@@ -354,6 +357,39 @@ NATIONAL_PORTAL_UNIT = os.environ.get("NATIONAL_PORTAL_UNIT", "")
 SYNC_OUTBOX_BATCH = int(os.environ.get("OPENDVC_SYNC_OUTBOX_BATCH", "500"))
 SYNC_OUTBOX_RETRY_SECONDS = int(os.environ.get("OPENDVC_SYNC_OUTBOX_RETRY_SECONDS", "5"))
 SYNC_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OPENDVC_SYNC_OUTBOX_RETRY_MAX_SECONDS", "600"))
+
+# --- Payments (docs/payments.md) ---------------------------------------------------------------------
+OPENDVC_PAYMENT_GATEWAY_URL = os.environ.get("OPENDVC_PAYMENT_GATEWAY_URL", f"http://127.0.0.1:{_PORT + 4}")
+OPENDVC_OBLIGATIONS_URL = os.environ.get("OPENDVC_OBLIGATIONS_URL", f"http://127.0.0.1:{_PORT + 5}")
+OBLIGATIONS_API_KEY = os.environ.get("OPENDVC_OBLIGATIONS_API_KEY", "opendvc-obligations-development-key")
+# Which providers each agency offers (agency code → names, "*" for every other agency), e.g.
+# OPENDVC_PAYMENT_PROVIDERS="*=sandbox,national,vnpay,vietqr;G01.79=national,vietqr".
+PAYMENT_PROVIDERS: dict[str, list[str]] = {
+    code.strip(): [name.strip() for name in names.split(",") if name.strip()]
+    for code, _, names in (
+        entry.partition("=")
+        for entry in os.environ.get("OPENDVC_PAYMENT_PROVIDERS", "*=sandbox,national,vnpay,vietqr").split(";")
+        if entry.strip()
+    )
+}
+# Minutes an order stays open at each provider; bank transfers take longer to arrive.
+PAYMENT_ORDER_MINUTES = {"*": 15, "vietqr": int(os.environ.get("OPENDVC_VIETQR_ORDER_MINUTES", str(3 * 24 * 60)))}
+# An open order is asked about (QUERY) once it is this old and its callback has not come.
+PAYMENT_QUERY_AFTER_SECONDS = int(os.environ.get("OPENDVC_PAYMENT_QUERY_AFTER_SECONDS", "60"))
+PAYMENT_SANDBOX_MERCHANT = os.environ.get("OPENDVC_SANDBOX_MERCHANT", "OPENDVC")
+PAYMENT_SANDBOX_SECRET = os.environ.get("OPENDVC_SANDBOX_SECRET", "opendvc-sandbox-development-secret")
+PAYMENT_PP_PARTNER = os.environ.get("OPENDVC_PP_PARTNER", "OPENDVC")
+PAYMENT_PP_SECRET = os.environ.get("OPENDVC_PP_SECRET", "opendvc-pp-development-secret")
+PAYMENT_PP_TOKEN = os.environ.get("OPENDVC_PP_TOKEN", "opendvc-pp-development-token")
+VNPAY_TMN_CODE = os.environ.get("OPENDVC_VNPAY_TMN_CODE", "ODVC0001")
+VNPAY_HASH_SECRET = os.environ.get("OPENDVC_VNPAY_HASH_SECRET", "opendvc-vnpay-development-secret")
+# The account VietQR transfers go to (bank BIN of NAPAS, account number, holder).
+VIETQR_ACCOUNT = {
+    "bin": os.environ.get("OPENDVC_VIETQR_BIN", "970415"),
+    "number": os.environ.get("OPENDVC_VIETQR_ACCOUNT", "113366668888"),
+    "name": os.environ.get("OPENDVC_VIETQR_ACCOUNT_NAME", "KHO BAC NHA NUOC - THU NGAN SACH"),
+    "bank": os.environ.get("OPENDVC_VIETQR_BANK", "VietinBank"),
+}
 
 # Content-Security-Policy: nothing inline, nothing from another origin (django-csp).
 CONTENT_SECURITY_POLICY = {

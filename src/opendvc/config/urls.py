@@ -20,6 +20,7 @@ urlpatterns = [
     path("nop-ho-so/", include("opendvc.forms.urls")),
     path("", include("opendvc.dossiers_web.urls")),
     path("", include("opendvc.sync.urls")),
+    path("", include("opendvc.payments.urls")),
     path("", include("opendvc.web.urls")),
     path("", include("opendvc.agencies.urls")),
     path("", include("opendvc.catalog.urls")),

@@ -21,7 +21,7 @@ def test_listener_registered_once_and_called_in_order() -> None:
         seen.append(("second", event))
 
     saved = list(hooks._listeners)
-    hooks._listeners.clear()  # the apps' own listeners (outbox, rollups) are not under test here
+    hooks._listeners.clear()  # without the apps' own listeners (the statistics rollups)
     try:
         hooks.event_listener_register(first)
         hooks.event_listener_register(first)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    name = "opendvc.payments"
+    verbose_name = _("Thanh toán trực tuyến")

@@ -1,0 +1,38 @@
+"""Bank transfer by VietQR (NAPAS 247): the QR carries the account, the amount and the order's
+reference as the transfer's purpose; the order settles when a bank statement line with that
+reference and amount arrives (uploaded or posted by the accountant). There is no status query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from opendvc.payments.providers.base import PLATFORM_LOCAL, PaymentProvider, PaymentStart, ProviderReport
+from opendvc.payments.providers.registry import register
+from opendvc.payments.signing import vietqr_payload
+
+if TYPE_CHECKING:
+    from opendvc.payments.models import PaymentOrder
+
+
+@register("vietqr")
+class VietQrTransfer(PaymentProvider):
+    verbose_name = "Chuyển khoản VietQR"
+    platform = PLATFORM_LOCAL
+    can_query = False
+
+    def start(self, order: PaymentOrder, *, return_url: str, notify_url: str, ip: str) -> PaymentStart:
+        account = dict(settings.VIETQR_ACCOUNT)
+        payload = vietqr_payload(
+            bank_bin=account["bin"], account=account["number"], amount=order.amount, purpose=order.reference
+        )
+        return PaymentStart(qr_payload=payload, account=account)
+
+    def query(self, order: PaymentOrder) -> ProviderReport:
+        return ProviderReport(reference=order.reference, outcome="pending")
+
+    def read_callback(self, payload: Mapping[str, Any]) -> ProviderReport:
+        raise NotImplementedError("VietQR transfers settle from bank statement lines")

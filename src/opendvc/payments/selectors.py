@@ -1,0 +1,88 @@
+"""Reads of the payments app: orders, what a dossier paid, collections and reconciliation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from opendvc.payments.models import Obligation, OrderStatus, PaymentEvent, PaymentOrder, StatementLine
+
+
+def order_exists(*, reference: str, provider: str) -> bool:
+    return PaymentOrder.objects.filter(reference=reference, provider=provider).exists()
+
+
+def order_for_bill(*, reference: str) -> PaymentOrder | None:
+    return (
+        PaymentOrder.objects.select_related("obligation")
+        .filter(reference=reference, provider="national", status__in=(OrderStatus.CREATED, OrderStatus.PENDING))
+        .first()
+    )
+
+
+def order_get(*, reference: str) -> PaymentOrder | None:
+    return (
+        PaymentOrder.objects.select_related("obligation", "obligation__agency", "obligation__dossier")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def order_events(*, order: PaymentOrder) -> list[PaymentEvent]:
+    return list(PaymentEvent.objects.filter(order=order).order_by("at", "id"))
+
+
+def obligation_paid_order(*, obligation: Obligation) -> PaymentOrder | None:
+    return PaymentOrder.objects.filter(obligation=obligation, status=OrderStatus.SUCCEEDED).first()
+
+
+def dossier_payment(*, dossier_id: int) -> PaymentOrder | None:
+    """The order that paid a dossier's fees, if any (shown on the dossier page with its receipt)."""
+    return (
+        PaymentOrder.objects.select_related("obligation")
+        .filter(obligation__dossier_id=dossier_id, status=OrderStatus.SUCCEEDED)
+        .first()
+    )
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def collections_for(*, agency_ids: set[int], day: date) -> QuerySet[PaymentOrder]:
+    """The agency's orders settled on ``day`` (local time), newest first."""
+    start, end = _day_bounds(day)
+    return (
+        PaymentOrder.objects.select_related("obligation")
+        .filter(obligation__agency_id__in=agency_ids, settled_at__gte=start, settled_at__lt=end)
+        .order_by("-settled_at")
+    )
+
+
+def orders_touched(*, agency_ids: set[int], provider: str, day: date) -> QuerySet[PaymentOrder]:
+    """Orders of a provider created or settled on ``day``: what that day's reconciliation compares."""
+    start, end = _day_bounds(day)
+    return (
+        PaymentOrder.objects.select_related("obligation")
+        .filter(obligation__agency_id__in=agency_ids, provider=provider, created_at__gte=start, created_at__lt=end)
+        .order_by("created_at")
+    )
+
+
+def statement_lines_for(*, agency_ids: set[int], day: date) -> QuerySet[StatementLine]:
+    return StatementLine.objects.filter(agency_id__in=agency_ids, booked_on=day).order_by("imported_at")
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    count: int
+    total: int
+
+
+def summarise(orders: list[PaymentOrder]) -> DaySummary:
+    paid = [o for o in orders if o.status == OrderStatus.SUCCEEDED]
+    return DaySummary(count=len(paid), total=sum(o.amount for o in paid))
