@@ -75,6 +75,7 @@ def _facts(
         channel=dossier.channel,
         digitised=dossier.pk in digitised or bool(isinstance(event.data, dict) and event.data.get("digitised")),
         current_due_at=current_due_at,
+        current_finished_at=dossier.finished_at,
     )
 
 
@@ -159,13 +160,26 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
             "dossier__procedure_id",
             "dossier__channel",
             "dossier__due_at",
+            "dossier__finished_at",
         )
         .iterator(chunk_size=chunk_size)
     )
     count = 0
     current: int | None = None
     due: datetime | None = None
-    for dossier_id, at, action, from_status, to_status, data, agency_id, procedure_id, channel, dossier_due in rows:
+    for (
+        dossier_id,
+        at,
+        action,
+        from_status,
+        to_status,
+        data,
+        agency_id,
+        procedure_id,
+        channel,
+        dossier_due,
+        finished,
+    ) in rows:
         count += 1
         data = data if isinstance(data, dict) else {}
         if dossier_id != current:
@@ -179,6 +193,7 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
             channel=channel,
             digitised=dossier_id in digitised or bool(data.get("digitised")),
             current_due_at=due if due is not None else dossier_due,
+            current_finished_at=finished,
         )
         rollups.add(agency_id=agency_id, procedure_id=procedure_id, deltas=event_deltas(facts))
         if "due_at" in data:
