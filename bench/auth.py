@@ -65,25 +65,28 @@ def build(users: int, grants: int) -> tuple[list[str], list[str]]:
     django.setup()
     from django.core.management import call_command
     from django.utils import timezone
-    from oauth2_provider.models import AccessToken, RefreshToken
+    from oauth2_provider.models import AccessToken, RefreshToken, set_token_value
 
     from opendvc.accounts.models import User
     from opendvc.sso.services import oidc_client_register
 
     call_command("migrate", verbosity=0)
-    people = [
-        User(
-            username=f"079090{100000 + i:06d}",
-            personal_id=f"079090{100000 + i:06d}",
-            full_name=f"Nguyễn Văn Thử {i}",
-            email=f"citizen{i}@example.vn",
-            kind=User.Kind.CITIZEN,
-            assurance_level=2 if i % 3 else 1,
+    for start in range(0, users, 50_000):
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"079090{i:06d}",
+                    personal_id=f"079090{i:06d}",
+                    full_name=f"Nguyễn Văn Thử {i}",
+                    email=f"citizen{i}@example.vn",
+                    kind=User.Kind.CITIZEN,
+                    assurance_level=2 if i % 3 else 1,
+                )
+                for i in range(start, min(users, start + 50_000))
+            ],
+            batch_size=2000,
         )
-        for i in range(users)
-    ]
-    User.objects.bulk_create(people, batch_size=2000)
-    people = list(User.objects.order_by("id"))
+    people = list(User.objects.order_by("id").only("id")[: grants * 2])
     client, _ = oidc_client_register(
         name="Bench portal",
         redirect_uris=["https://bench.example.vn/cb"],
@@ -91,31 +94,29 @@ def build(users: int, grants: int) -> tuple[list[str], list[str]]:
         client_secret=CLIENT_SECRET,
     )
     expires = timezone.now() + timedelta(hours=2)
-    refresh_tokens, access_tokens = [], []
+    access_rows, refresh_rows = [], []
     for i in range(grants * 2):
-        user = people[i % len(people)]
-        access = AccessToken.objects.create(
-            user=user,
-            application=client,
-            token=f"at-{i:08d}-{os.urandom(12).hex()}",
-            expires=expires,
-            scope="openid profile email",
-        )
-        if i < grants:
-            refresh = RefreshToken.objects.create(
-                user=user, application=client, token=f"rt-{i:08d}-{os.urandom(12).hex()}", access_token=access
-            )
-            refresh_tokens.append(refresh.token)
-        else:
-            access_tokens.append(access.token)
+        access = AccessToken(user=people[i % len(people)], application=client, expires=expires)
+        access.scope = "openid profile email"
+        set_token_value(access, f"at-{i:08d}-{os.urandom(12).hex()}")
+        access_rows.append(access)
+    raw_access = [row.token or row._raw_token for row in access_rows]
+    AccessToken.objects.bulk_create(access_rows, batch_size=2000)
+    for i, access in enumerate(access_rows[:grants]):
+        refresh = RefreshToken(user=access.user, application=client, access_token=access)
+        set_token_value(refresh, f"rt-{i:08d}-{os.urandom(12).hex()}")
+        refresh_rows.append(refresh)
+    refresh_tokens = [row.token or row._raw_token for row in refresh_rows]
+    RefreshToken.objects.bulk_create(refresh_rows, batch_size=2000)
+    access_tokens = raw_access[grants:]
     return refresh_tokens, access_tokens
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument(
-        "--grants", type=int, default=20_000, help="refresh tokens (each used once) and as many access tokens"
+        "--grants", type=int, default=50_000, help="refresh tokens (each used once) and as many access tokens"
     )
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=20)

@@ -35,6 +35,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 from reference.common import (
@@ -139,7 +140,10 @@ def _portal_client() -> Client:
         client_id=os.environ.get("EID_CLIENT_ID", "opendvc-portal"),
         secret=os.environ.get("EID_CLIENT_SECRET", "opendvc-portal-development-secret"),
         redirect_uris=(f"{portal}/accounts/vneid/callback/", *extra),
-        post_logout_redirect_uris=(f"{portal}/",),
+        post_logout_redirect_uris=(
+            f"{portal}/",
+            *(u.strip() for u in os.environ.get("EID_POST_LOGOUT_REDIRECT_URIS", "").split(",") if u.strip()),
+        ),
     )
 
 
@@ -432,6 +436,20 @@ họ tên, ngày sinh, giới tính, số định danh cá nhân và thông tin 
         return json_response({"sub": self._subject(identity, client), **self._claims(identity, row[1])})
 
     def logout(self, request: Request) -> Response:
+        """RP-initiated logout: an ``id_token_hint`` must be one this provider signed for the portal
+        (its expiry does not matter — RP-Initiated Logout 1.0 §2); the return address must be registered."""
+        hint = request.query.get("id_token_hint", "")
+        if hint:
+            try:
+                claims = jwt.decode(hint, self.key, algorithms=["RS256"]).claims
+            except (JoseError, ValueError):
+                claims = {}
+            if claims.get("aud") != _portal_client().client_id or claims.get("iss") != self.issuer(request):
+                return page(
+                    "Yêu cầu đăng xuất không hợp lệ",
+                    "<h1>Yêu cầu đăng xuất không hợp lệ</h1><p>id_token_hint không do hệ thống này cấp.</p>",
+                    status=400,
+                )
         target = request.query.get("post_logout_redirect_uri", "")
         if target and target in _portal_client().post_logout_redirect_uris:
             return redirect(with_params(target, state=request.query.get("state") or None))  # type: ignore[arg-type]

@@ -16,9 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+
+# Property tests assert behaviour, never speed: no per-example deadline, which only measures how
+# busy the machine is (the suite runs on two shared cores).
+hypothesis_settings.register_profile("opendvc", deadline=None)
+hypothesis_settings.load_profile("opendvc")
 
 CHROMIUM = os.environ.get("OPENDVC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

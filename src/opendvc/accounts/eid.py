@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
@@ -72,6 +73,11 @@ class EidProvider:
     def callback(self, request: HttpRequest) -> EidIdentity:
         raise NotImplementedError
 
+    def logout_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str:
+        """Where to send a person who logs out of the portal so the e-ID ends its session too; ``""`` if
+        the provider offers no RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0)."""
+        return ""
+
 
 class OidcEidProvider(EidProvider):
     name = "oidc"
@@ -103,6 +109,20 @@ class OidcEidProvider(EidProvider):
             return self._app().authorize_redirect(request, redirect_uri, **extra)
         except (OSError, ValueError, OAuthError) as error:
             raise _unavailable() from error
+
+    def logout_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str:
+        """The provider's ``end_session_endpoint`` with ``id_token_hint``, so it knows whose session ends
+        and which client asks, and the portal's registered address to come back to."""
+        try:
+            endpoint = str(self._app().load_server_metadata().get("end_session_endpoint", ""))
+        except (OSError, ValueError, OAuthError):
+            return ""
+        if not endpoint:
+            return ""
+        query = {"post_logout_redirect_uri": post_logout_redirect_uri, "client_id": settings.EID_CLIENT_ID}
+        if id_token:
+            query["id_token_hint"] = id_token
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
     def callback(self, request: HttpRequest) -> EidIdentity:
         app = self._app()

@@ -83,7 +83,24 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    """Log out of the portal; a person who came in with the national e-ID is then sent through the
+    e-ID provider's end-session endpoint, so the shared computer at a one-stop desk is not left
+    signed in there (OpenID Connect RP-Initiated Logout 1.0, §2)."""
+
     next_page = "/"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        came_with_eid = request.session.get(AUTH_METHOD_KEY) == "eid"
+        id_token = str(request.session.get(EID_ID_TOKEN_KEY, ""))
+        response = super().post(request, *args, **kwargs)
+        if not came_with_eid:
+            return response
+        target = eid_provider().logout_url(id_token=id_token, post_logout_redirect_uri=request.build_absolute_uri("/"))
+        if not target:
+            return response
+        # A page that moves on by itself rather than a redirect: the Content-Security-Policy's
+        # ``form-action 'self'`` rightly stops a form's redirect to another origin.
+        return render(request, "accounts/logout_eid.html", {"target": target})
 
 
 def locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None) -> HttpResponse:
@@ -285,6 +302,7 @@ def mfa(request: HttpRequest) -> HttpResponse:
 # --- National e-ID ---------------------------------------------------------------------------------
 
 EID_NEXT_KEY = "odvc_eid_next"
+EID_ID_TOKEN_KEY = "odvc_eid_id_token"  # noqa: S105 - a session key, not a secret
 
 
 @never_cache
@@ -315,6 +333,7 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
     request.session[AUTH_METHOD_KEY] = "eid"
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[AUTH_METHOD_KEY] = "eid"
+    request.session[EID_ID_TOKEN_KEY] = identity.id_token
     if created:
         messages.success(request, _("Đã tạo tài khoản của bạn từ định danh điện tử quốc gia."))
     return redirect(next_url)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "opendvc.forms",
     "opendvc.population",
     "opendvc.payments",
+    "opendvc.reporting",
     "opendvc.web",
 ]
 

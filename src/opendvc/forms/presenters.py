@@ -100,7 +100,20 @@ def error_anchor(spec: FormSpec, pointer: str) -> str:
     return owner.input_id
 
 
-def _prefill(spec: FieldSpec, user: User) -> Any:
+POPULATION_SOURCES = frozenset({"full_name", "personal_id", "birth_date", "sex"})
+
+
+def population_offer(page: PageSpec, user: User) -> bool:
+    """Offer to fill the page from the population database: the page asks for the person's own
+    details and the account has a personal ID to look up (Decree 59/2022/NĐ-CP, Art. 17 — data the
+    State already holds is not asked again)."""
+    return bool(getattr(user, "personal_id", "")) and any(
+        f.ui.get("prefill") in POPULATION_SOURCES for f in page.fields
+    )
+
+
+def account_prefill(spec: FieldSpec, user: User) -> Any:
+    """What the account already says for a field marked ``ui.prefill``, as the form stores it."""
     source = spec.ui.get("prefill")
     if source == "birth_date":
         return user.birth_date.isoformat() if user.birth_date else None
@@ -155,7 +168,7 @@ def field_views(
         else:
             value = data_get(data, field_spec.path)
             if value is None and fresh:
-                value = _prefill(field_spec, user)
+                value = account_prefill(field_spec, user)
             if value is None and fresh and field_spec.required:
                 # Only for answers that must be given: a default in an optional section would start it.
                 value = field_spec.schema.get("default")

@@ -28,6 +28,7 @@ from opendvc.dossiers.models import Attachment, Dossier
 from opendvc.dossiers.services import ContactInput, DocumentInput, attachment_upload, dossier_submit
 from opendvc.forms.inputs import PageInput
 from opendvc.forms.models import DossierDraft, ProcedureForm
+from opendvc.forms.presenters import POPULATION_SOURCES, SEX_VALUES, account_prefill
 from opendvc.forms.schema import FormSpec, PageSpec, data_get, data_set, form_spec_build
 from opendvc.forms.selectors import (
     DONE,
@@ -38,6 +39,7 @@ from opendvc.forms.selectors import (
     version_accepts_online,
 )
 from opendvc.forms.validation import FieldError, form_errors
+from opendvc.population.services import population_answers, population_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +201,54 @@ def draft_page_save(*, draft: DossierDraft, page: PageSpec, spec: FormSpec, give
     draft.form_data, draft.typed, draft.completed, draft.current_page = data, typed, completed, page.id
     draft.save(update_fields=["form_data", "typed", "completed", "current_page", "updated_at"])
     return sorted(errors.values(), key=lambda e: (spec.order(e.pointer), e.pointer))
+
+
+@dataclass(frozen=True)
+class PopulationPrefill:
+    filled: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def draft_population_prefill(
+    *, draft: DossierDraft, page: PageSpec, user: User, consent_given: bool
+) -> PopulationPrefill:
+    """Fill the page's own-details fields from the national population database, with the person's
+    consent (Decree 13/2023/NĐ-CP on personal data, Art. 11; Decree 59/2022/NĐ-CP, Art. 17: data the
+    State holds is reused, not asked again). What the database says replaces what was typed; the
+    page's other account details (phone, e-mail) are offered as on a fresh page. The page is not
+    marked done: the person still checks it and presses "Lưu và tiếp tục".
+
+    Refusals are :func:`opendvc.population.services.population_lookup`'s (``consent_missing``,
+    ``population_not_found``, ``population_unavailable``…); nothing is written when it refuses.
+    """
+    record = population_lookup(
+        user=user,
+        personal_id=user.personal_id or "",
+        purpose=f"Điền tờ khai: {draft.procedure_version.name}"[:200],
+        consent_given=consent_given,
+    )
+    answers = population_answers(record)
+    data = copy.deepcopy(draft.form_data)
+    typed = dict(draft.typed)
+    filled: list[str] = []
+    for field_spec in page.fields:
+        source = field_spec.ui.get("prefill")
+        if source in POPULATION_SOURCES:
+            value = answers.get(str(source))
+            if source == "sex" and value is not None:
+                value = SEX_VALUES.get(value)
+            if value is None:
+                continue
+            filled.append(field_spec.pointer)
+        elif source and data_get(data, field_spec.path) is None and field_spec.pointer not in typed:
+            value = account_prefill(field_spec, user)
+        else:
+            continue
+        data_set(data, field_spec.path, value)
+        typed.pop(field_spec.pointer, None)
+    draft.form_data, draft.typed = data, typed
+    draft.save(update_fields=["form_data", "typed", "updated_at"])
+    return PopulationPrefill(tuple(filled), record.warnings)
 
 
 def draft_document_add(*, draft: DossierDraft, required_document_id: int, file: Any) -> Attachment:

@@ -295,7 +295,35 @@ def page(request: HttpRequest, draft: DossierDraft, spec: FormSpec, page_id: str
     status = 200
     typed = None
     data = None
-    if request.method == "POST":
+    population_error = ""
+    if request.method == "POST" and request.POST.get("action") == "population":
+        try:
+            filled = services.draft_population_prefill(
+                draft=draft, page=page_spec, user=user, consent_given=request.POST.get("dong-y") == "1"
+            )
+        except ApiError as error:
+            population_error = error.message(language)
+            status = error.status if error.status < 500 else 200
+        else:
+            if filled.filled:
+                messages.success(
+                    request,
+                    _(
+                        "Đã điền thông tin của bạn từ Cơ sở dữ liệu quốc gia về dân cư. "
+                        "Hãy kiểm tra lại rồi bấm “Lưu và tiếp tục”."
+                    ),
+                )
+            if filled.warnings:
+                messages.warning(
+                    request,
+                    _(
+                        "Số định danh cá nhân chưa khớp hẳn với ngày sinh, giới tính hoặc nơi đăng ký khai sinh "
+                        "trong Cơ sở dữ liệu. Nếu thông tin chưa đúng, hãy liên hệ công an xã nơi cư trú."
+                    ),
+                )
+            target = reverse("forms:page", kwargs={"draft_id": draft.public_id, "page_id": page_spec.id})
+            return redirect(f"{target}?tra-ve={return_to}" if return_to == RETURN_TO_CHECK else target)
+    elif request.method == "POST":
         given = page_input_parse(page_spec, request.POST)
         waiting_for_commune = _province_changed(spec, page_spec, draft, given.values)
         errors = services.draft_page_save(draft=draft, page=page_spec, spec=spec, given=given)
@@ -350,6 +378,8 @@ def page(request: HttpRequest, draft: DossierDraft, spec: FormSpec, page_id: str
             "return_to": return_to if return_to == RETURN_TO_CHECK else "",
             "position": index + 1,
             "page_count": len(spec.pages),
+            "population_offer": presenters.population_offer(page_spec, user),
+            "population_error": population_error,
         },
         status=status,
     )

@@ -165,3 +165,33 @@ def test_the_provider_is_unreachable(settings: Any, client: Client) -> None:
 def test_the_login_page_offers_the_eid(client: Client) -> None:
     html = client.get("/accounts/login/?next=/ho-so-cua-toi/").content.decode()
     assert 'href="/accounts/vneid/?next=%2Fho-so-cua-toi%2F"' in html and "Đăng nhập bằng VNeID" in html
+
+
+def test_logout_of_an_eid_session_goes_through_the_providers_end_session_endpoint(eid: str, client: Client) -> None:
+    client.get(sign_in_at_eid(client))
+    id_token = client.session["odvc_eid_id_token"]
+    response = client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200
+    assert response.context["user"].is_anonymous, "the page is shown to a person already logged out"
+    location = urlsplit(response.context["target"])
+    assert f'content="0;url={response.context["target"]}"'.replace("&", "&amp;") in response.content.decode()
+    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{eid}/logout"
+    query = {k: v[0] for k, v in parse_qs(location.query).items()}
+    assert query == {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": "http://testserver/",
+        "client_id": "opendvc-portal",
+    }
+    # The provider checks the hint it signed and refuses one it did not.
+    forged = id_token[:-8] + ("A" * 8 if not id_token.endswith("A" * 8) else "B" * 8)
+    refused = requests.get(
+        f"{eid}/logout", params={**query, "id_token_hint": forged}, allow_redirects=False, timeout=10
+    )
+    assert refused.status_code == 400
+
+
+def test_logout_of_a_password_session_stays_on_the_portal(client: Client) -> None:
+    client.force_login(UserFactory.create(personal_id="079090004444"))
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/"

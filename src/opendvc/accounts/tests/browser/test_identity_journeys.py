@@ -33,7 +33,11 @@ def test_a_citizen_logs_in_with_the_eid_and_lands_in_my_dossiers(
     transactional_db: None,
     axe_violations: AxeCheck,
 ) -> None:
-    settings.OPENDVC_EID_URL = reference_service("eid", EID_REDIRECT_URIS=f"{live_server.url}/accounts/vneid/callback/")
+    settings.OPENDVC_EID_URL = reference_service(
+        "eid",
+        EID_REDIRECT_URIS=f"{live_server.url}/accounts/vneid/callback/",
+        EID_POST_LOGOUT_REDIRECT_URIS=f"{live_server.url}/",
+    )
     OidcEidProvider._apps.clear()
     page.goto("/accounts/login/")
     assert axe_violations(page) == []
@@ -48,6 +52,16 @@ def test_a_citizen_logs_in_with_the_eid_and_lands_in_my_dossiers(
     assert axe_violations(page) == []
     user = User.objects.get(personal_id="079090001234")
     assert user.assurance_level == 2 and user.full_name == "Nguyễn Văn An"
+
+    # Logging out of the portal ends the e-ID session too, and comes back to the portal's home page.
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+    page.get_by_role("button", name="Đăng xuất").first.click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    end_session = [url for url in visited if url.startswith(f"{settings.OPENDVC_EID_URL}/logout?")]
+    assert len(end_session) == 1 and "id_token_hint=" in end_session[0]
+    page.goto("/ho-so-cua-toi/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def test_single_sign_on_from_a_connected_portal_and_logout_of_both(

@@ -153,3 +153,30 @@ def test_a_citizen_applies_for_a_birth_registration_online(
     assert (dossier.status, dossier.channel, dossier.applicant_id) == (1, 2, citizen.pk)
     assert dossier.attachments.count() == 2
     assert axe_violations(page) == []
+
+
+def test_a_citizen_fills_their_details_from_the_population_database(
+    page: Page, world: World, reference_service: Any, settings: Any, axe_violations: AxeCheck, transactional_db: None
+) -> None:
+    settings.OPENDVC_POPULATION_URL = reference_service("population")
+    person = UserFactory.create(personal_id="079090001234", full_name="Nguyen Van An", birth_date=None, sex="")
+    sign_in(page, person)
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.get_by_role("link", name="Bắt đầu khai").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thông tin về người đi đăng ký khai sinh")
+    offer = page.get_by_role("region", name="Lấy thông tin từ Cơ sở dữ liệu quốc gia về dân cư")
+
+    offer.get_by_role("button", name="Lấy thông tin").click()
+    expect(page.get_by_role("alert")).to_contain_text("Đánh dấu ô “Tôi đồng ý”")
+    assert axe_violations(page) == []
+
+    choose(page, "Tôi đồng ý cho Cổng lấy các thông tin trên")
+    page.get_by_role("button", name="Lấy thông tin").click()
+    expect(page.get_by_text("Đã điền thông tin của bạn từ Cơ sở dữ liệu quốc gia về dân cư")).to_be_visible()
+    expect(page.get_by_label("Họ, chữ đệm và tên người đi đăng ký")).to_have_value("Nguyễn Văn An")
+    group = page.get_by_role("group", name=re.compile("^Ngày sinh"))
+    expect(group.get_by_label("Năm")).to_have_value("1990")
+    expect(group.get_by_label("Tháng")).to_have_value("5")
+    assert axe_violations(page) == []
+    save(page)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Thông tin về người đi đăng ký khai sinh")

@@ -1,0 +1,474 @@
+"""Reads of the statistics: the figures of the periodic TTHC report for a scope and a period.
+
+Scopes drill down national → province → agency → procedure; periods are calendar months, quarters
+and years (as the national portal's pages) or the report windows of the reporting regime (15th of
+the previous month → 14th, ``shared/domain/reporting.md`` §4 [3RD, RECALL of Decree 09/2019
+Art. 12]). Every figure is a sum of rollup rows (:mod:`opendvc.reporting.models`): a province's page
+reads its agencies' half-month rows, never a dossier.
+
+The columns are those of Biểu 06/VPCP/KSTT (Circular 01/2020/TT-VPCP): received = carried over +
+new (online / in person and post), resolved = early + on time + late, in progress = within time +
+overdue, with ``total = resolved + in progress``. As in production (Thanh Hóa, footnote of form
+II.06a [PROD-CODE]) dossiers withdrawn after reception or stopped count with "on time". Rates are
+recomputed from summed counts, never averaged (``reporting.md`` §5): the on-time rate is
+(early + on time + in progress within time) ÷ total (Decision 766, indicator 2.1), the online rate
+is received online ÷ received new in the period (indicator 3.3, without its result and sync factors).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from opendvc.agencies.models import AdministrativeUnit, Agency
+from opendvc.catalog.models import Procedure
+from opendvc.core.errors import ApiError, NotFound
+from opendvc.reporting.models import DailyStat, HalfMonthStat
+from opendvc.reporting.rollup import half_of
+
+PeriodKind = Literal["month", "quarter", "year"]
+Window = Literal["calendar", "report"]
+Level = Literal["national", "province", "agency", "procedure"]
+
+FLOWS: tuple[str, ...] = (
+    "submitted",
+    "received_online",
+    "received_in_person",
+    "received_post",
+    "received_digitised",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "returned",
+    "supplement_requests",
+    "refused",
+    "withdrawn",
+    "withdrawn_unreceived",
+    "stopped",
+    "paid_online",
+)
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    window: Window
+    year: int
+    number: int
+    start: date
+    end: date
+
+    @property
+    def label_vi(self) -> str:
+        name = {"month": f"Tháng {self.number}/{self.year}", "quarter": f"Quý {self.number}/{self.year}"}.get(
+            self.kind, f"Năm {self.year}"
+        )
+        return name + (" (kỳ báo cáo)" if self.window == "report" else "")
+
+    @property
+    def label_en(self) -> str:
+        name = {"month": f"{calendar.month_name[self.number]} {self.year}", "quarter": f"Q{self.number} {self.year}"}
+        return name.get(self.kind, str(self.year)) + (" (report period)" if self.window == "report" else "")
+
+
+def _invalid(message_vi: str, message_en: str) -> ApiError:
+    return ApiError("period_invalid", message_vi, message_en, status=422)
+
+
+def period_for(*, kind: str, year: int, number: int | None = None, window: str = "calendar") -> Period:
+    """The days of a month, quarter or year; ``window="report"`` shifts it to the 15th → 14th cut-off.
+
+    Report windows (``reporting.md`` §4): a month runs from the 15th of the previous month to the 14th,
+    a quarter from the 15th of the month before it to the 14th of its last month, a year from
+    15 December of the previous year to 14 December.
+    """
+    if kind not in ("month", "quarter", "year"):
+        raise _invalid("Kỳ thống kê phải là tháng, quý hoặc năm.", "The period must be month, quarter or year.")
+    if window not in ("calendar", "report"):
+        raise _invalid("Cách tính kỳ không hợp lệ.", "The window must be calendar or report.")
+    if not 2000 <= year <= 2100:
+        raise _invalid("Năm phải trong khoảng 2000–2100.", "The year must be between 2000 and 2100.")
+    if kind == "year":
+        number = 1
+        first_month, months = 1, 12
+    elif kind == "quarter":
+        if number is None or not 1 <= number <= 4:
+            raise _invalid("Quý phải từ 1 đến 4.", "The quarter must be 1 to 4.")
+        first_month, months = 3 * (number - 1) + 1, 3
+    else:
+        if number is None or not 1 <= number <= 12:
+            raise _invalid("Tháng phải từ 1 đến 12.", "The month must be 1 to 12.")
+        first_month, months = number, 1
+    start = date(year, first_month, 1)
+    last_month = first_month + months - 1
+    end = date(year, last_month, calendar.monthrange(year, last_month)[1])
+    if window == "report":
+        start = (start - timedelta(days=1)).replace(day=15)
+        end = end.replace(day=14)
+    return Period(kind=kind, window=window, year=year, number=number, start=start, end=end)  # type: ignore[arg-type]
+
+
+def period_current(*, kind: str = "month", window: str = "calendar", today: date | None = None) -> Period:
+    """The period that contains today (for the report window, the one whose cut-off is not passed)."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    if window == "report" and today.day >= 15:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if kind == "year":
+        if window == "report" and today >= date(today.year, 12, 15):
+            return period_for(kind="year", year=today.year + 1, window=window)
+        return period_for(kind="year", year=today.year, window=window)
+    number = month if kind == "month" else (month - 1) // 3 + 1
+    return period_for(kind=kind, year=year, number=number, window=window)
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if whole <= 0:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Figures:
+    """The report's figures for one row (a scope or one of its children)."""
+
+    carried_over: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    flows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLOWS, 0))
+
+    def __getattr__(self, name: str) -> int:
+        flows = self.__dict__.get("flows", {})
+        if name in flows:
+            return int(flows[name])
+        raise AttributeError(name)
+
+    def add(self, other: Figures) -> None:
+        self.carried_over += other.carried_over
+        self.in_progress += other.in_progress
+        self.overdue += other.overdue
+        for name in FLOWS:
+            self.flows[name] += other.flows[name]
+
+    @property
+    def received_new(self) -> int:
+        return self.flows["received_online"] + self.flows["received_in_person"] + self.flows["received_post"]
+
+    @property
+    def received_in_person_or_post(self) -> int:
+        return self.flows["received_in_person"] + self.flows["received_post"]
+
+    @property
+    def total(self) -> int:
+        return self.carried_over + self.received_new
+
+    @property
+    def closed_on_time(self) -> int:
+        """Biểu 06 column 9: on time, with withdrawals after reception and stops ([PROD-CODE] footnote)."""
+        return self.flows["resolved_on_time"] + self.flows["withdrawn"] + self.flows["stopped"]
+
+    @property
+    def resolved(self) -> int:
+        return self.flows["resolved_early"] + self.closed_on_time + self.flows["resolved_late"]
+
+    @property
+    def in_progress_on_time(self) -> int:
+        return self.in_progress - self.overdue
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _rate(self.flows["resolved_early"] + self.closed_on_time + self.in_progress_on_time, self.total)
+
+    @property
+    def online_rate(self) -> Decimal | None:
+        return _rate(self.flows["received_online"], self.received_new)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "carried_over": self.carried_over,
+            "received_new": self.received_new,
+            "received_online": self.flows["received_online"],
+            "received_in_person": self.flows["received_in_person"],
+            "received_post": self.flows["received_post"],
+            "received_digitised": self.flows["received_digitised"],
+            "resolved": self.resolved,
+            "resolved_early": self.flows["resolved_early"],
+            "resolved_on_time": self.closed_on_time,
+            "resolved_late": self.flows["resolved_late"],
+            "in_progress": self.in_progress,
+            "in_progress_on_time": self.in_progress_on_time,
+            "in_progress_overdue": self.overdue,
+            "results_on_time": self.flows["resolved_on_time"],
+            "withdrawn": self.flows["withdrawn"],
+            "withdrawn_before_reception": self.flows["withdrawn_unreceived"],
+            "stopped": self.flows["stopped"],
+            "refused": self.flows["refused"],
+            "supplement_requests": self.flows["supplement_requests"],
+            "returned": self.flows["returned"],
+            "paid_online": self.flows["paid_online"],
+            "submitted": self.flows["submitted"],
+            "online_rate": self.online_rate,
+            "on_time_rate": self.on_time_rate,
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: date
+    received: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    level: Level
+    code: str
+    name: str
+    period: Period
+    as_of: date
+    totals: Figures
+    children: list[Row]
+    child_level: Level | None
+    trend: list[TrendPoint]
+    parents: list[tuple[Level, str, str]]
+
+
+# --- Scope lookups -----------------------------------------------------------------------------------
+
+
+def _province(code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.filter(code=code, province__isnull=True).first()
+    if unit is None:
+        raise NotFound(f"Không có tỉnh, thành phố mã {code}.", f"No province with code {code}.")
+    return unit
+
+
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.select_related("province").filter(code=code).first()
+    if agency is None:
+        raise NotFound(f"Không có cơ quan mã {code}.", f"No agency with code {code}.")
+    return agency
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = Procedure.objects.select_related("current_version").filter(code=code).first()
+    if procedure is None:
+        raise NotFound(f"Không có thủ tục mã {code}.", f"No procedure with code {code}.")
+    return procedure
+
+
+# --- Sums --------------------------------------------------------------------------------------------
+
+
+def _sums(
+    *, model: type[HalfMonthStat] | type[DailyStat], time: str, scope: Q, group: str | None, period: Period, as_of: date
+) -> dict[Any, Figures]:
+    """One query: flows inside the period, stocks at its start and at ``as_of``, per ``group``."""
+    if model is HalfMonthStat:
+        first, last, stock_last = period.start, half_of(period.end), half_of(as_of)
+    else:
+        first, last, stock_last = period.start, period.end, as_of
+    inside = Q(**{f"{time}__gte": first, f"{time}__lte": last})
+    sums: dict[str, Any] = {name: Sum(name, filter=inside, default=0) for name in FLOWS}
+    sums["carried"] = Sum("open_delta", filter=Q(**{f"{time}__lt": first}), default=0)
+    sums["running"] = Sum("open_delta", filter=Q(**{f"{time}__lte": stock_last}), default=0)
+    sums["late"] = Sum("overdue_delta", filter=Q(**{f"{time}__lte": stock_last}), default=0)
+    rows = model.objects.filter(scope, **{f"{time}__lte": last})
+    found: list[dict[Any, Any]] = list(rows.values(group).annotate(**sums)) if group else [rows.aggregate(**sums)]
+    result: dict[Any, Figures] = {}
+    for row in found:
+        result[row[group] if group else None] = Figures(
+            carried_over=row["carried"],
+            in_progress=row["running"],
+            overdue=row["late"],
+            flows={name: int(row[name]) for name in FLOWS},
+        )
+    if model is HalfMonthStat and as_of < stock_last + _half_length(stock_last) - timedelta(days=1):
+        # The half month of ``as_of`` also holds overdue predictions for its days still to come.
+        ahead = DailyStat.objects.filter(scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
+        grouped = (
+            ahead.values(group).annotate(ahead=Sum("overdue_delta"))
+            if group
+            else [ahead.aggregate(ahead=Sum("overdue_delta", default=0))]
+        )
+        for row in grouped:
+            figures = result.get(row.get(group) if group else None)
+            if figures is not None:
+                figures.overdue -= int(row["ahead"] or 0)
+    return result
+
+
+def _half_length(half: date) -> timedelta:
+    if half.day == 1:
+        return timedelta(days=14)
+    return timedelta(days=calendar.monthrange(half.year, half.month)[1] - 14)
+
+
+def _trend(*, model: type[HalfMonthStat] | type[DailyStat], time: str, scope: Q, period: Period) -> list[TrendPoint]:
+    """Received (new) and resolved per calendar month, over the twelve months that end with the period."""
+    end = period.end
+    months: list[date] = []
+    cursor = end.replace(day=1)
+    for _ in range(TREND_MONTHS):
+        months.append(cursor)
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    months.reverse()
+    totals = {month: [0, 0] for month in months}
+    rows = (
+        model.objects.filter(scope, **{f"{time}__gte": months[0], f"{time}__lte": end})
+        .values(time)
+        .annotate(
+            received=Sum("received_online") + Sum("received_in_person") + Sum("received_post"),
+            resolved=Sum("resolved_early") + Sum("resolved_on_time") + Sum("resolved_late"),
+        )
+    )
+    for row in rows:
+        month = row[time].replace(day=1)
+        if month in totals:
+            totals[month][0] += int(row["received"] or 0)
+            totals[month][1] += int(row["resolved"] or 0)
+    return [TrendPoint(month=m, received=r, resolved=s) for m, (r, s) in totals.items()]
+
+
+def _ordered(rows: Iterable[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (-r.figures.total, r.code))
+
+
+def statistics_for(
+    *,
+    period: Period,
+    province: str | None = None,
+    agency: str | None = None,
+    procedure: str | None = None,
+    today: date | None = None,
+) -> Statistics:
+    """The figures of one scope (the nation, a province, an agency, or one procedure of an agency)."""
+    today = today or timezone.localdate()
+    as_of = min(period.end, today)
+    if as_of < period.start:
+        as_of = period.start - timedelta(days=1)
+    common: dict[str, Any] = {"period": period, "as_of": as_of}
+    if agency is not None:
+        unit = _agency(agency)
+        parents: list[tuple[Level, str, str]] = [("national", "", "")]
+        if unit.province is not None:
+            parents.append(("province", unit.province.code, unit.province.name))
+        if procedure is not None:
+            proc = _procedure(procedure)
+            scope = Q(agency_id=unit.pk, procedure_id=proc.pk)
+            totals = _sums(model=DailyStat, time="day", scope=scope, group=None, **common).get(None, Figures())
+            parents.append(("agency", unit.code, unit.name))
+            return Statistics(
+                level="procedure",
+                code=proc.code,
+                name=proc.current_version.name if proc.current_version else proc.code,
+                totals=totals,
+                children=[],
+                child_level=None,
+                trend=_trend(model=DailyStat, time="day", scope=scope, period=period),
+                parents=parents,
+                **common,
+            )
+        scope = Q(agency_id=unit.pk)
+        by_procedure = _sums(model=DailyStat, time="day", scope=scope, group="procedure_id", **common)
+        names = {
+            p.pk: (p.code, p.current_version.name if p.current_version else p.code)
+            for p in Procedure.objects.select_related("current_version").filter(pk__in=list(by_procedure))
+        }
+        children = [Row(code=names[k][0], name=names[k][1], figures=f) for k, f in by_procedure.items() if k in names]
+        return _scope_result(
+            level="agency",
+            code=unit.code,
+            name=unit.name,
+            children=children,
+            child_level="procedure",
+            trend=_trend(model=DailyStat, time="day", scope=scope, period=period),
+            parents=parents,
+            **common,
+        )
+    if province is not None:
+        unit_p = _province(province)
+        scope = Q(province_id=unit_p.pk)
+        by_agency = _sums(model=HalfMonthStat, time="half", scope=scope, group="agency_id", **common)
+        agencies = {a.pk: (a.code, a.name) for a in Agency.objects.filter(pk__in=list(by_agency)).only("code", "name")}
+        children = [
+            Row(code=agencies[k][0], name=agencies[k][1], figures=f) for k, f in by_agency.items() if k in agencies
+        ]
+        return _scope_result(
+            level="province",
+            code=unit_p.code,
+            name=unit_p.name,
+            children=children,
+            child_level="agency",
+            trend=_trend(model=HalfMonthStat, time="half", scope=scope, period=period),
+            parents=[("national", "", "")],
+            **common,
+        )
+    by_province = _sums(model=HalfMonthStat, time="half", scope=Q(), group="province_id", **common)
+    units = {
+        u.pk: (u.code, u.name)
+        for u in AdministrativeUnit.objects.filter(pk__in=[k for k in by_province if k is not None]).only(
+            "code", "name"
+        )
+    }
+    children = [Row(code=units[k][0], name=units[k][1], figures=f) for k, f in by_province.items() if k in units]
+    if None in by_province:
+        children.append(Row(code="", name=gettext("Bộ, ngành trung ương"), figures=by_province[None]))
+    return _scope_result(
+        level="national",
+        code="",
+        name=gettext("Cả nước"),
+        children=children,
+        child_level="province",
+        trend=_trend(model=HalfMonthStat, time="half", scope=Q(), period=period),
+        parents=[],
+        **common,
+    )
+
+
+def _scope_result(*, children: list[Row], **kwargs: Any) -> Statistics:
+    totals = Figures()
+    for row in children:
+        totals.add(row.figures)
+    return Statistics(totals=totals, children=_ordered(children), **kwargs)
+
+
+def figures_rows(stats: Statistics) -> Mapping[str, Any]:
+    """The figures of a scope as plain data (the API's answer)."""
+    return {
+        "level": stats.level,
+        "code": stats.code,
+        "name": stats.name,
+        "period": {
+            "kind": stats.period.kind,
+            "window": stats.period.window,
+            "year": stats.period.year,
+            "number": stats.period.number,
+            "start": stats.period.start,
+            "end": stats.period.end,
+            "as_of": stats.as_of,
+        },
+        "totals": stats.totals.as_dict(),
+        "child_level": stats.child_level,
+        "children": [{"code": r.code, "name": r.name, **r.figures.as_dict()} for r in stats.children],
+        "trend": [
+            {"month": p.month.strftime("%Y-%m"), "received": p.received, "resolved": p.resolved} for p in stats.trend
+        ],
+    }

@@ -1,0 +1,255 @@
+"""Writes of the statistics: the listener that folds each dossier event into the rollups, and the rebuild.
+
+The listener runs inside the transaction that appends the event (``opendvc.dossiers.hooks``), so a
+rollup never counts an event that rolled back. Its writes are ``INSERT … ON CONFLICT DO UPDATE SET
+n = n + excluded.n`` — atomic increments, safe with concurrent writers on SQLite and PostgreSQL —
+one statement per table for a whole batch, rows in key order so that two writers never wait for
+each other in opposite orders.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+
+from opendvc.agencies.models import Agency
+from opendvc.audit.services import audit_record
+from opendvc.dossiers.models import Attachment, Dossier, DossierEvent
+from opendvc.reporting.models import COUNTERS, DailyStat, HalfMonthStat
+from opendvc.reporting.rollup import RECEIVED, EventFacts, event_deltas, half_of, moment
+
+if TYPE_CHECKING:
+    from opendvc.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+DailyKey = tuple[int, int, date]  # agency, procedure, day
+HalfKey = tuple[int, date]  # agency, half month
+UPSERT_CHUNK = 500
+
+
+@dataclass
+class Rollups:
+    """Counters folded in memory, ready to be added to (or compared with) the tables."""
+
+    daily: dict[DailyKey, Counter[str]] = field(default_factory=dict)
+    half: dict[HalfKey, Counter[str]] = field(default_factory=dict)
+    provinces: dict[int, int | None] = field(default_factory=dict)
+
+    def add(self, *, agency_id: int, procedure_id: int, deltas: Mapping[date, Counter[str]]) -> None:
+        for day, counters in deltas.items():
+            self.daily.setdefault((agency_id, procedure_id, day), Counter()).update(counters)
+            self.half.setdefault((agency_id, half_of(day)), Counter()).update(counters)
+
+
+def _digitised_dossiers(dossier_ids: Iterable[int]) -> set[int]:
+    ids = set(dossier_ids)
+    if not ids:
+        return set()
+    return set(
+        Attachment.objects.filter(dossier_id__in=ids, kind=Attachment.Kind.SUBMISSION)
+        .values_list("dossier_id", flat=True)
+        .distinct()
+    )
+
+
+def _is_reception(event: DossierEvent) -> bool:
+    return event.to_status in RECEIVED and event.from_status not in RECEIVED
+
+
+def _facts(
+    *, dossier: Dossier, event: DossierEvent, digitised: set[int], current_due_at: datetime | None
+) -> EventFacts:
+    return EventFacts(
+        at=event.at,
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        data=event.data if isinstance(event.data, dict) else {},
+        channel=dossier.channel,
+        digitised=dossier.pk in digitised or bool(isinstance(event.data, dict) and event.data.get("digitised")),
+        current_due_at=current_due_at,
+    )
+
+
+def _provinces(agency_ids: Iterable[int]) -> dict[int, int | None]:
+    return dict(Agency.objects.filter(pk__in=set(agency_ids)).values_list("pk", "province_id"))
+
+
+def rollup_apply(*, dossier: Dossier, event: DossierEvent) -> None:
+    """Fold one event into the rollups (the listener registered in ``ReportingConfig.ready``)."""
+    rollup_apply_batch([(dossier, event)])
+
+
+def rollup_apply_batch(pairs: list[tuple[Dossier, DossierEvent]]) -> None:
+    """Fold events written together (a synchronisation batch) into one upsert per table."""
+    if not pairs:
+        return
+    digitised = _digitised_dossiers(d.pk for d, e in pairs if _is_reception(e))
+    rollups = Rollups()
+    for dossier, event in pairs:
+        facts = _facts(dossier=dossier, event=event, digitised=digitised, current_due_at=dossier.due_at)
+        rollups.add(agency_id=dossier.agency_id, procedure_id=dossier.procedure_id, deltas=event_deltas(facts))
+    known = {d.agency_id: d.agency.province_id for d, _ in pairs if Dossier.agency.is_cached(d)}  # type: ignore[attr-defined]
+    missing = {agency for agency, _ in rollups.half} - set(known)
+    rollups.provinces = {**known, **(_provinces(missing) if missing else {})}
+    rollups_write(rollups)
+
+
+def _upsert(table: str, keys: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Add the rows' counters to ``table`` (identifiers come from the models; values are bound)."""
+    columns = ", ".join((*keys, "province_id", *COUNTERS))
+    conflict = ", ".join(keys)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
+    one = "(" + ", ".join(["%s"] * (len(keys) + 1 + len(COUNTERS))) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_CHUNK):
+            chunk = rows[start : start + UPSERT_CHUNK]
+            values = ", ".join([one] * len(chunk))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"  # noqa: S608
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def rollups_write(rollups: Rollups) -> None:
+    """Add folded counters to the tables (atomic increments; keys in order)."""
+    daily = [
+        (*key, rollups.provinces.get(key[0]), *(counters.get(name, 0) for name in COUNTERS))
+        for key, counters in sorted(rollups.daily.items())
+        if any(counters.values())
+    ]
+    half = [
+        (*key, rollups.provinces.get(key[0]), *(counters.get(name, 0) for name in COUNTERS))
+        for key, counters in sorted(rollups.half.items())
+        if any(counters.values())
+    ]
+    _upsert(DailyStat._meta.db_table, ("agency_id", "procedure_id", "day"), daily)
+    _upsert(HalfMonthStat._meta.db_table, ("agency_id", "half"), half)
+
+
+# --- Rebuild ------------------------------------------------------------------------------------------
+
+
+def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
+    """Fold the whole event log, dossier by dossier in chain order, exactly as the listener did.
+
+    Returns the rollups and the number of events read.
+    """
+    rollups = Rollups()
+    digitised = _digitised_dossiers(
+        Attachment.objects.filter(kind=Attachment.Kind.SUBMISSION, dossier__isnull=False).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    rows = (
+        DossierEvent.objects.order_by("dossier_id", "seq")
+        .values_list(
+            "dossier_id",
+            "at",
+            "action",
+            "from_status",
+            "to_status",
+            "data",
+            "dossier__agency_id",
+            "dossier__procedure_id",
+            "dossier__channel",
+            "dossier__due_at",
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    count = 0
+    current: int | None = None
+    due: datetime | None = None
+    for dossier_id, at, action, from_status, to_status, data, agency_id, procedure_id, channel, dossier_due in rows:
+        count += 1
+        data = data if isinstance(data, dict) else {}
+        if dossier_id != current:
+            current, due = dossier_id, None
+        facts = EventFacts(
+            at=at,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            data=data,
+            channel=channel,
+            digitised=dossier_id in digitised or bool(data.get("digitised")),
+            current_due_at=due if due is not None else dossier_due,
+        )
+        rollups.add(agency_id=agency_id, procedure_id=procedure_id, deltas=event_deltas(facts))
+        if "due_at" in data:
+            due = moment(data["due_at"])
+    rollups.provinces = _provinces(agency for agency, _ in rollups.half)
+    return rollups, count
+
+
+def _table_rows(model: type[DailyStat] | type[HalfMonthStat], keys: tuple[str, ...]) -> dict[Any, tuple[int, ...]]:
+    return {
+        tuple(row[: len(keys)]): tuple(row[len(keys) :])
+        for row in model.objects.values_list(*keys, *COUNTERS).iterator(chunk_size=5000)
+        if any(row[len(keys) :])
+    }
+
+
+def _folded_rows(folded: Mapping[Any, Counter[str]]) -> dict[Any, tuple[int, ...]]:
+    return {
+        key: values
+        for key, counters in folded.items()
+        if any(values := tuple(counters.get(name, 0) for name in COUNTERS))
+    }
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    events: int
+    daily_rows: int
+    half_rows: int
+    #: Keys whose stored counters differ from the recomputed ones (``check`` mode), at most 20 of them.
+    differences: list[str]
+    differing: int
+
+
+def rollup_rebuild(*, check: bool = False, actor: User | None = None) -> RebuildResult:
+    """Recompute the rollups from the event log; with ``check``, only compare them with what is stored.
+
+    The tables are locked for the duration on PostgreSQL: listeners of events committed meanwhile
+    wait and add their counts on top of the rebuilt rows, so nothing is lost or counted twice.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {DailyStat._meta.db_table}, {HalfMonthStat._meta.db_table} IN EXCLUSIVE MODE"
+                )
+        rollups, events = rollups_from_events()
+        daily = _folded_rows(rollups.daily)
+        half = _folded_rows(rollups.half)
+        differences: list[str] = []
+        differing = 0
+        if check:
+            for label, stored, folded in (
+                ("daily", _table_rows(DailyStat, ("agency_id", "procedure_id", "day")), daily),
+                ("half", _table_rows(HalfMonthStat, ("agency_id", "half")), half),
+            ):
+                for key in sorted(set(stored) | set(folded), key=str):
+                    if stored.get(key) != folded.get(key):
+                        differing += 1
+                        if len(differences) < 20:
+                            differences.append(f"{label} {key}: stored {stored.get(key)} rebuilt {folded.get(key)}")
+        else:
+            DailyStat.objects.all().delete()
+            HalfMonthStat.objects.all().delete()
+            rollups_write(rollups)
+        audit_record(
+            action="reporting.rebuild_check" if check else "reporting.rebuild",
+            actor=actor,
+            object_type="reporting",
+            data={"events": events, "daily_rows": len(daily), "half_rows": len(half), "differing": differing},
+        )
+    return RebuildResult(
+        events=events, daily_rows=len(daily), half_rows=len(half), differences=differences, differing=differing
+    )
