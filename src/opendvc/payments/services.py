@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opendvc.accounts.models import User
@@ -47,7 +48,7 @@ from opendvc.payments.models import (
     StatementLine,
 )
 from opendvc.payments.providers.base import PaymentStart, ProviderReport, ProviderUnavailable
-from opendvc.payments.providers.registry import provider_get, providers_for_agency
+from opendvc.payments.providers.registry import provider_get, provider_names, providers_for_agency
 from opendvc.payments.sources import SourceNotFound, SourceUnavailable, obligation_source
 
 logger = logging.getLogger(__name__)
@@ -484,8 +485,10 @@ def payments_pending_resolve(*, older_than: timedelta | None = None, now: dateti
         else timedelta(seconds=int(getattr(settings, "PAYMENT_QUERY_AFTER_SECONDS", 60)))
     )
     counts = {"settled": 0, "failed": 0, "expired": 0, "unavailable": 0, "waiting": 0}
+    queryable = [name for name in provider_names() if provider_get(name).can_query]
+    due = Q(provider__in=queryable) | Q(expires_at__lte=now - timedelta(minutes=5))
     candidates = list(
-        PaymentOrder.objects.filter(status__in=OPEN_STATUSES, created_at__lte=now - wait)
+        PaymentOrder.objects.filter(due, status__in=OPEN_STATUSES, created_at__lte=now - wait)
         .order_by("created_at")
         .values_list("reference", "provider", "expires_at")[:500]
     )
