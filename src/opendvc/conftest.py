@@ -47,6 +47,14 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
+def _catalog_memo_forgotten() -> None:
+    """Each test starts with nothing remembered of another test's catalogue."""
+    from opendvc.catalog.memo import catalog_memo_clear
+
+    catalog_memo_clear()
+
+
+@pytest.fixture(autouse=True)
 def _portal_language() -> Iterator[None]:
     """Every test starts in the portal's language: a request in English must not leak into the next test."""
     from django.conf import settings

@@ -18,6 +18,7 @@ stop); deadlines are counted by :mod:`opendvc.core.calendar`, supplement time ex
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -43,8 +44,9 @@ from opendvc.accounts.selectors import officer_role_list, organisations_for
 from opendvc.agencies.models import Agency
 from opendvc.audit.models import AuditEntry
 from opendvc.audit.services import audit_record
+from opendvc.catalog.memo import catalog_memo
 from opendvc.catalog.models import Channel as CatalogChannel
-from opendvc.catalog.models import Procedure, ProcedureVersion, RequiredDocument, ServiceOffering, TimeUnit
+from opendvc.catalog.models import Fee, Procedure, ProcedureVersion, RequiredDocument, ServiceOffering, TimeUnit
 from opendvc.core import calendar as working_calendar
 from opendvc.core.errors import ApiError
 from opendvc.core.text import fold
@@ -610,15 +612,56 @@ def _due_for_step(*, dossier: Dossier, spec: StepSpec | None, started_at: dateti
 # --- Submission and registration --------------------------------------------------------------------
 
 
-def _published_version(*, procedure: Procedure, expected_number: int | None) -> ProcedureVersion:
-    version = ProcedureVersion.objects.filter(procedure=procedure, status=ProcedureVersion.Status.PUBLISHED).first()
-    if version is None:
+@dataclass(frozen=True)
+class _SubmissionTerms:
+    """What the catalogue says about applying for one procedure: read once per catalogue revision
+    (:func:`opendvc.catalog.memo.catalog_memo`), not on every submission. Shared between requests."""
+
+    version: ProcedureVersion | None
+    offered_agency_ids: frozenset[int]
+    channel_kinds: frozenset[str]
+    mandatory: tuple[tuple[int, str], ...]
+    fees: tuple[Fee, ...]
+
+
+def _submission_terms(*, procedure: Procedure) -> _SubmissionTerms:
+    def load() -> _SubmissionTerms:
+        version = (
+            ProcedureVersion.objects.filter(procedure_id=procedure.pk, status=ProcedureVersion.Status.PUBLISHED)
+            .prefetch_related("fees")
+            .first()
+        )
+        offered = ServiceOffering.objects.filter(procedure_id=procedure.pk, is_active=True).values_list(
+            "agency_id", flat=True
+        )
+        if version is None:
+            return _SubmissionTerms(None, frozenset(offered), frozenset(), (), ())
+        return _SubmissionTerms(
+            version=version,
+            offered_agency_ids=frozenset(offered),
+            channel_kinds=frozenset(CatalogChannel.objects.filter(version=version).values_list("kind", flat=True)),
+            mandatory=tuple(
+                RequiredDocument.objects.filter(version=version, mandatory=True)
+                .order_by("position", "pk")
+                .values_list("pk", "name")
+            ),
+            fees=tuple(version.fees.all()),
+        )
+
+    return catalog_memo("dossier_submission_terms", procedure.pk, load)
+
+
+def _published_version(
+    *, terms: _SubmissionTerms, procedure: Procedure, expected_number: int | None
+) -> ProcedureVersion:
+    if terms.version is None:
         raise ApiError(
             "procedure_not_published",
             f"Thủ tục {procedure.code} hiện không được áp dụng.",
             f"Procedure {procedure.code} is not currently in force.",
             status=409,
         )
+    version = copy.copy(terms.version)  # the remembered row is shared; this request gets its own
     version.procedure = procedure  # the caller's object: no second read of the procedure
     if expected_number is not None and version.number != expected_number:
         raise ApiError(
@@ -632,8 +675,8 @@ def _published_version(*, procedure: Procedure, expected_number: int | None) -> 
     return version
 
 
-def _check_offered(*, agency: Agency, procedure: Procedure) -> None:
-    if not ServiceOffering.objects.filter(agency=agency, procedure=procedure, is_active=True).exists():
+def _check_offered(*, terms: _SubmissionTerms, agency: Agency, procedure: Procedure) -> None:
+    if agency.pk not in terms.offered_agency_ids:
         raise _invalid(
             "procedure_not_offered",
             f"Cơ quan {agency.code} không cung cấp thủ tục {procedure.code}.",
@@ -641,9 +684,8 @@ def _check_offered(*, agency: Agency, procedure: Procedure) -> None:
         )
 
 
-def _check_channel(*, version: ProcedureVersion, channel: int) -> None:
-    kinds = set(CatalogChannel.objects.filter(version=version).values_list("kind", flat=True))
-    if kinds and CATALOG_CHANNEL_KIND[channel] not in kinds:
+def _check_channel(*, terms: _SubmissionTerms, channel: int) -> None:
+    if terms.channel_kinds and CATALOG_CHANNEL_KIND[channel] not in terms.channel_kinds:
         raise _invalid(
             "channel_not_offered",
             f"Thủ tục này không thực hiện qua kênh «{Channel(channel).label}».",
@@ -674,31 +716,26 @@ def _check_form(*, version: ProcedureVersion, form_version: str, form_data: Any)
     return dict(json.loads(encoded))
 
 
-def _check_mandatory(*, version: ProcedureVersion, documents: Sequence[DocumentInput]) -> None:
+def _check_mandatory(*, terms: _SubmissionTerms, documents: Sequence[DocumentInput]) -> None:
     """Every component marked mandatory in the catalogue must have a file (Decree 118/2025, Art. 15)."""
     given = {doc.required_document_id for doc in documents}
-    missing = list(
-        RequiredDocument.objects.filter(version=version, mandatory=True)
-        .exclude(pk__in=[i for i in given if i is not None])
-        .order_by("position")
-        .values("pk", "name")
-    )
+    missing = [(pk, name) for pk, name in terms.mandatory if pk not in given]
     if missing:
-        names = "; ".join(row["name"][:120] for row in missing)
+        names = "; ".join(name[:120] for _, name in missing)
         raise _invalid(
             "mandatory_document_missing",
             f"Thiếu thành phần hồ sơ bắt buộc: {names}.",
             f"Mandatory components are missing: {names}.",
-            details=[{"required_document_id": row["pk"], "name": row["name"]} for row in missing],
+            details=[{"required_document_id": pk, "name": name} for pk, name in missing],
         )
 
 
-def _fee_total(*, version: ProcedureVersion, channel: int) -> int | None:
+def _fee_total(*, terms: _SubmissionTerms, channel: int) -> int | None:
     """The sum of the catalogue's fees that apply to the channel, when the catalogue gives figures."""
     kind = CATALOG_CHANNEL_KIND[channel]
     amounts = [
         fee.amount
-        for fee in version.fees.all()
+        for fee in terms.fees
         if fee.amount is not None and (not fee.channel_kinds or kind in fee.channel_kinds)
     ]
     return sum(amounts) if amounts else None
@@ -835,17 +872,19 @@ def dossier_submit(
         return _idempotent_replay(existing=existing, procedure=procedure, agency=agency)
     try:
         _check_applicant(user=applicant, organisation=organisation)
-        _check_offered(agency=agency, procedure=procedure)
-        version = _published_version(procedure=procedure, expected_number=procedure_version)
-        _check_channel(version=version, channel=Channel.ONLINE)
+        terms = _submission_terms(procedure=procedure)
+        _check_offered(terms=terms, agency=agency, procedure=procedure)
+        version = _published_version(terms=terms, procedure=procedure, expected_number=procedure_version)
+        _check_channel(terms=terms, channel=Channel.ONLINE)
         _check_assurance(version=version, user=applicant)
         data = _check_form(version=version, form_version=form_version, form_data=form_data)
-        _check_mandatory(version=version, documents=documents)
+        _check_mandatory(terms=terms, documents=documents)
         snapshot = _applicant_snapshot(user=applicant, organisation=organisation, contact=contact)
         try:
             with transaction.atomic():
                 dossier = _dossier_create(
                     agency=agency,
+                    terms=terms,
                     version=version,
                     channel=Channel.ONLINE,
                     applicant=applicant,
@@ -876,6 +915,7 @@ def dossier_submit(
 def _dossier_create(
     *,
     agency: Agency,
+    terms: _SubmissionTerms,
     version: ProcedureVersion,
     channel: int,
     applicant: User | None,
@@ -904,7 +944,7 @@ def _dossier_create(
         channel=channel,
         status=DossierStatus.SUBMITTED,
         submitted_at=now,
-        fee_amount=_fee_total(version=version, channel=channel),
+        fee_amount=_fee_total(terms=terms, channel=channel),
         form_data=form_data,
         form_version=form_version[:64],
         idempotency_key=idempotency_key,
@@ -982,9 +1022,10 @@ def dossier_register(
                 "Bộ phận một cửa đăng ký hồ sơ nộp trực tiếp hoặc qua bưu chính.",
                 "The desk registers dossiers brought in person or by post.",
             )
-        _check_offered(agency=agency, procedure=procedure)
-        version = _published_version(procedure=procedure, expected_number=None)
-        _check_channel(version=version, channel=channel)
+        terms = _submission_terms(procedure=procedure)
+        _check_offered(terms=terms, agency=agency, procedure=procedure)
+        version = _published_version(terms=terms, procedure=procedure, expected_number=None)
+        _check_channel(terms=terms, channel=channel)
         data = _check_form(version=version, form_version=form_version, form_data=form_data or {})
         name = _clean_text(applicant.name, limit=255)
         if not name:
@@ -1006,6 +1047,7 @@ def dossier_register(
             with transaction.atomic():
                 dossier = _dossier_create(
                     agency=agency,
+                    terms=terms,
                     version=version,
                     channel=channel,
                     applicant=applicant_user,

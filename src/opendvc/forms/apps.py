@@ -6,3 +6,9 @@ class FormsConfig(AppConfig):
     name = "opendvc.forms"
     label = "forms"
     verbose_name = _("Tờ khai trực tuyến")
+
+    def ready(self) -> None:
+        from opendvc.catalog.memo import catalog_memo_connect
+        from opendvc.forms.models import ProcedureForm
+
+        catalog_memo_connect(ProcedureForm)

@@ -437,9 +437,10 @@ def form_data_validate(*, version: ProcedureVersion, data: Any, form_version: st
     ``form_version`` other than the current form's is ``form_version_stale``; otherwise the data must
     satisfy the form (``form_invalid`` with one detail per field).
     """
+    from opendvc.catalog.memo import catalog_memo
     from opendvc.forms.selectors import procedure_form_for_version
 
-    form = procedure_form_for_version(version=version)
+    form = catalog_memo("procedure_form", version.pk, lambda: procedure_form_for_version(version=version))
     if form is None:
         return
     if form_version and form_version != form.label:

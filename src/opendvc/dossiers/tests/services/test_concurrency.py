@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections
 
 from opendvc.catalog.models import RequiredDocument
+from opendvc.catalog.services import catalog_revision_bump
 from opendvc.dossiers import services
 from opendvc.dossiers.models import Dossier, DossierSequence
 from opendvc.dossiers.tests.factories import make_world
@@ -29,6 +30,7 @@ def test_simultaneous_submissions_get_distinct_gapless_codes(monkeypatch) -> Non
     monkeypatch.setattr(services, "dossier_notify_hook", lambda **kwargs: None)
     world = make_world()
     RequiredDocument.objects.filter(version=world.version).update(mandatory=False)
+    catalog_revision_bump()
     barrier = threading.Barrier(THREADS)
 
     def submit_batch(batch: int) -> list[str]:
@@ -67,6 +69,7 @@ def test_the_same_idempotency_key_twice_at_once_makes_one_dossier(monkeypatch) -
     monkeypatch.setattr(services, "dossier_notify_hook", lambda **kwargs: None)
     world = make_world()
     RequiredDocument.objects.filter(version=world.version).update(mandatory=False)
+    catalog_revision_bump()
     barrier = threading.Barrier(8)
 
     def submit(_: int) -> int:

@@ -6,6 +6,7 @@ import pytest
 
 from opendvc.audit.models import AuditEntry
 from opendvc.catalog.models import ProcedureVersion, ServiceOffering
+from opendvc.catalog.services import catalog_revision_bump
 from opendvc.core.errors import ApiError
 from opendvc.dossiers import services
 from opendvc.dossiers.models import ApplicantKind, Attachment, Channel, Dossier, DossierEvent, DossierSequence
@@ -116,6 +117,7 @@ def test_a_procedure_the_agency_does_not_offer_is_refused(world: World) -> None:
     error = refusal(world, agency=world.other_agency)
     assert (error.code, error.status) == ("procedure_not_offered", 422)
     ServiceOffering.objects.filter(agency=world.agency).update(is_active=False)
+    catalog_revision_bump()  # as every catalogue change does, in its transaction
     assert refusal(world).code == "procedure_not_offered"
     assert_nothing_created()
 
