@@ -53,6 +53,13 @@ SERVICES: list[ReferenceService] = [
         5,
         "OPENDVC_OBLIGATIONS_URL",
     ),
+    ReferenceService(
+        "national_portal",
+        "Cổng Dịch vụ công quốc gia (mẫu, nhận đồng bộ hồ sơ)",
+        "reference.national_portal.app:application",
+        6,
+        "OPENDVC_NATIONAL_PORTAL_URL",
+    ),
 ]
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "opendvc.catalog",
     "opendvc.audit",
     "opendvc.dossiers",
+    "opendvc.sync",
     "opendvc.notifications",
     "opendvc.dossiers_web",
     "opendvc.forms",
@@ -260,6 +261,7 @@ TASKS = {
 # `manage.py run_periodic_jobs`, which `make run` starts (opendvc.core.periodic).
 PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("attachments_purge_unbound", 3600, "opendvc.dossiers.services.attachment_purge_unbound"),
+    ("sync_outbox_send", 30, "opendvc.sync.outbound.outbox_send_job"),
     ("payments_pending_resolve", 120, "opendvc.payments.services.payments_pending_resolve_job"),
 ]
 
@@ -345,6 +347,16 @@ POPULATION_CLIENT = os.environ.get("OPENDVC_POPULATION_CLIENT", "reference")
 POPULATION_API_KEY = os.environ.get("OPENDVC_POPULATION_API_KEY", "opendvc-population-development-key")
 # The reference connected portal, whose demo client the demo data registers.
 OPENDVC_CONNECTED_PORTAL_URL = os.environ.get("OPENDVC_CONNECTED_PORTAL_URL", f"http://127.0.0.1:{_PORT + 3}")
+# The national portal OpenDVC pushes its own dossiers to (DVCQG protocol; the reference one by default).
+OPENDVC_NATIONAL_PORTAL_URL = os.environ.get("OPENDVC_NATIONAL_PORTAL_URL", f"http://127.0.0.1:{_PORT + 6}")
+NATIONAL_PORTAL_USERNAME = os.environ.get("NATIONAL_PORTAL_USERNAME", "opendvc")
+NATIONAL_PORTAL_PASSWORD = os.environ.get("NATIONAL_PORTAL_PASSWORD", "opendvc-national-development-secret")
+# The unit code (madonvi) OpenDVC sends as; empty sends each dossier's own agency.
+NATIONAL_PORTAL_UNIT = os.environ.get("NATIONAL_PORTAL_UNIT", "")
+# Outbound sending: records per call, the first retry delay and the longest one (exponential backoff).
+SYNC_OUTBOX_BATCH = int(os.environ.get("OPENDVC_SYNC_OUTBOX_BATCH", "500"))
+SYNC_OUTBOX_RETRY_SECONDS = int(os.environ.get("OPENDVC_SYNC_OUTBOX_RETRY_SECONDS", "5"))
+SYNC_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OPENDVC_SYNC_OUTBOX_RETRY_MAX_SECONDS", "600"))
 
 # --- Payments (docs/payments.md) ---------------------------------------------------------------------
 OPENDVC_PAYMENT_GATEWAY_URL = os.environ.get("OPENDVC_PAYMENT_GATEWAY_URL", f"http://127.0.0.1:{_PORT + 4}")

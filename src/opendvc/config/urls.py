@@ -4,11 +4,14 @@ from django.urls import include, path
 
 from opendvc.config.api import api
 from opendvc.core import views as core_views
+from opendvc.sync import dvcqg
 from opendvc.web import views as web_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
+    path("api/dvcqg/auth", dvcqg.auth_view, name="dvcqg_auth"),
+    path("api/dvcqg/service", dvcqg.service_view, name="dvcqg_service"),
     path("api/", api.urls),
     path("i18n/setlang/", web_views.language_set, name="language_set"),
     path("admin/", admin.site.urls),
@@ -16,6 +19,7 @@ urlpatterns = [
     path("", include("opendvc.sso.urls")),
     path("nop-ho-so/", include("opendvc.forms.urls")),
     path("", include("opendvc.dossiers_web.urls")),
+    path("", include("opendvc.sync.urls")),
     path("", include("opendvc.payments.urls")),
     path("", include("opendvc.web.urls")),
     path("", include("opendvc.agencies.urls")),

@@ -200,6 +200,15 @@ class Dossier(models.Model):
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
     form_version = models.CharField(_("phiên bản tờ khai"), max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    source_system = models.ForeignKey(
+        "sync.IntegratedSystem",
+        verbose_name=_("hệ thống nguồn"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Hệ thống đã đồng bộ hồ sơ này sang; để trống với hồ sơ nộp trên OpenDVC."),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -237,7 +237,9 @@ def dossier_list_for_owner(
     queryset = Dossier.objects.filter(Q(applicant=user) | Q(organisation__in=organisation_ids))
     if status is not None:
         queryset = queryset.filter(status=status)
-    queryset = queryset.select_related("agency", "procedure", "procedure_version", "assignee").only(*SUMMARY_FIELDS)
+    queryset = queryset.select_related("agency", "procedure", "procedure_version", "assignee", "source_system").only(
+        *SUMMARY_FIELDS, "source_system__name"
+    )
     return _keyset_page(queryset, key="submitted_at", descending=True, cursor=cursor, limit=limit)
 
 
@@ -353,7 +355,11 @@ def dossier_track(*, code: str, factor: str) -> Dossier:
             "Nhập 4 chữ số cuối của số giấy tờ hoặc số điện thoại của chủ hồ sơ.",
             "Enter the last 4 digits of the applicant's ID number or phone number.",
         )
-    dossier = Dossier.objects.select_related("agency", "procedure_version").filter(code=_canonical_code(code)).first()
+    dossier = (
+        Dossier.objects.select_related("agency", "procedure_version", "source_system")
+        .filter(code=_canonical_code(code))
+        .first()
+    )
     candidates = ["", ""] if dossier is None else [dossier.applicant_id_number, dossier.applicant_phone]
     matched = False
     for candidate in candidates:
@@ -450,6 +456,19 @@ def _event_text(event: DossierEvent) -> tuple[str, str]:
         )
     if action == Action.PAYMENT_SETTLED:
         return "Đã thực hiện nghĩa vụ tài chính.", "Payment received."
+    if action == "sync_status":
+        status = DossierStatus(event.to_status)
+        return (
+            f"Hệ thống {data.get('system', '')} cập nhật: {label_vi(status.label)}.",
+            f"Updated by {data.get('system', '')}: {STATUS_LABELS_EN[status]}.",
+        )
+    if action == "sync_progress":
+        status = DossierStatus(int(data.get("status") or event.to_status))
+        who = ", ".join(v for v in (data.get("handler", ""), data.get("department", "")) if v)
+        return (
+            f"{who or 'Cơ quan'}: {event.note or label_vi(status.label)}.",
+            f"{who or 'Agency'}: {event.note or STATUS_LABELS_EN[status]}.",
+        )
     if action == Action.WITHDRAW:
         return "Người nộp rút hồ sơ.", "The applicant withdrew the dossier."
     if action == Action.STOP:

@@ -22,6 +22,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("demo_forms", "1", "load_demo_forms"),
     ("demo_dossiers", "1", "load_demo_dossiers"),
     ("demo_identity", "1", "load_demo_identity"),
+    ("demo_sync", "1", "load_demo_sync"),
 ]
 
 
