@@ -13,8 +13,8 @@ from opendvc.catalog.api import router as catalog_router
 from opendvc.core.api import router as calendar_router
 from opendvc.core.errors import ApiError, error_body
 from opendvc.dossiers.api import router as dossiers_router
-from opendvc.reporting.api import router as statistics_router
 from opendvc.payments.api import router as payments_router
+from opendvc.reporting.api import router as statistics_router
 from opendvc.sync.api import router as sync_router
 
 api = NinjaAPI(
