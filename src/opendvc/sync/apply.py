@@ -592,9 +592,18 @@ def _record_events(
     system: IntegratedSystem,
     changed: list[str] | None = None,
 ) -> list[DossierEvent]:
-    """The events a record adds: the status it reached (``sync_status``) and, when it first says the
-    fees were paid online, ``payment_settled`` (``data["online"]``), which the statistics count."""
-    data: dict[str, Any] = {"system": system.code, "fingerprint": record.fingerprint}
+    """The events a record adds: the status it reached (``sync_status``, with the due and finish dates
+    and whether components were digitised, which the statistics read) and, when it first says the fees
+    were paid online, ``payment_settled`` (``data["online"]``)."""
+    data: dict[str, Any] = {
+        "system": system.code,
+        "fingerprint": record.fingerprint,
+        "digitised": record.digitised,
+        "due_at": _iso(record.due_at),
+        "finished_at": _iso(record.finished_at),
+    }
+    if old is not None:
+        data["previous_due_at"] = _iso(old.get("due_at"))
     if changed is not None:
         data["changed"] = changed
     chain = [
@@ -628,6 +637,11 @@ def _record_events(
             )
         )
     return chain
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """Dates in event data as the statistics read them (``reporting.rollup.moment``)."""
+    return None if moment is None else moment.isoformat()
 
 
 def _dossier_instance(
