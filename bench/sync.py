@@ -304,7 +304,7 @@ def ceiling(url: str, *, pairs: list[tuple[str, str]], total_records: int) -> fl
             began = time.perf_counter()
             with connection.transaction():
                 connection.execute(
-                    f"CREATE TEMP TABLE incoming ON COMMIT DROP AS "  # noqa: S608 - our column names
+                    f"CREATE TEMP TABLE incoming ON COMMIT DROP AS "
                     f"SELECT {names} FROM bench_ceiling_dossier WITH NO DATA"
                 )
                 with connection.cursor().copy(f"COPY incoming ({names}) FROM STDIN") as copy:

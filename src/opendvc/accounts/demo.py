@@ -19,7 +19,7 @@ from opendvc.agencies.models import Agency
 DEMO_PASSWORD = "Demo@12345"  # noqa: S105 - published demo credentials, documented in docs/accounts.md
 
 # Sở Tư pháp (Department of Justice) of Hồ Chí Minh City and of Hà Nội, loaded by load_demo_agencies.
-DEMO_AGENCIES = {"hcm": "H29.17", "hn": "H26.17"}
+DEMO_AGENCIES = {"hcm": "H29.17", "hn": "H26.17", "police-hcm": "G01.79"}
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,17 @@ _OFFICER_NAMES = {
         OfficerRole.Role.SPECIALIST: "Lê Văn Hùng",
         OfficerRole.Role.LEADER: "Phạm Minh Tuấn",
         OfficerRole.Role.CLERK: "Võ Thị Lan",
+        OfficerRole.Role.ACCOUNTANT: "Ngô Thị Hạnh",
     },
     "hn": {
         OfficerRole.Role.DESK: "Nguyễn Thị Hương",
         OfficerRole.Role.SPECIALIST: "Đỗ Văn Nam",
         OfficerRole.Role.LEADER: "Hoàng Quốc Việt",
         OfficerRole.Role.CLERK: "Bùi Thị Thu",
+        OfficerRole.Role.ACCOUNTANT: "Lý Văn Phúc",
     },
+    # The accountant of the city police, who collects the demo traffic fines (reference/obligations).
+    "police-hcm": {OfficerRole.Role.ACCOUNTANT: "Đặng Thu Trang"},
 }
 OFFICERS = [
     DemoOfficer(
@@ -89,7 +93,7 @@ OFFICERS = [
             username=f"{role.value}.{key}",
             full_name=name,
             kind=User.Kind.OFFICER,
-            email=f"{role.value}.{key}@tuphap.example.gov.vn",
+            email=f"{role.value}.{key}@{'congan' if key.startswith('police') else 'tuphap'}.example.gov.vn",
         ),
         agency_key=key,
         role=role.value,

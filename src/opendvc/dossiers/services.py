@@ -527,10 +527,15 @@ class _Act:
 
 @contextmanager
 def _acting(*, dossier: Dossier, actor: User | None, action: Action) -> Iterator[_Act]:
-    """Lock the dossier, check scope and the transition table; on refusal audit it and write nothing else."""
+    """Lock the dossier, check scope and the transition table; on refusal audit it and write nothing else.
+
+    Only the dossier's row is locked, not its agency's: every transaction that writes for the agency
+    checks its foreign keys against that row at commit, and would wait for this one — while this one
+    waits for the statistics rollup row the other already holds.
+    """
     try:
         with transaction.atomic():
-            locked = Dossier.objects.select_for_update().select_related("agency").get(pk=dossier.pk)
+            locked = Dossier.objects.select_for_update(of=("self",)).select_related("agency").get(pk=dossier.pk)
             if actor is None:
                 roles = [Role.SYSTEM.value]
             else:

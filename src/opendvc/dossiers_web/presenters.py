@@ -124,7 +124,10 @@ def next_step_for_applicant(dossier: Dossier) -> NextStep:
         return NextStep(_("Bổ sung giấy tờ theo yêu cầu của cơ quan."), "supply")
     if status == S.PAYMENT_REQUESTED:
         return NextStep(
-            _("Nộp phí, lệ phí tại bộ phận một cửa của %(agency)s. Cơ quan tiếp tục giải quyết khi nhận được tiền.")
+            _(
+                "Nộp phí, lệ phí trực tuyến ngay trên Cổng hoặc tại bộ phận một cửa của %(agency)s. "
+                "Cơ quan tiếp tục giải quyết khi nhận được tiền."
+            )
             % {"agency": agency},
             "pay",
         )

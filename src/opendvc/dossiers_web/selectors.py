@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from opendvc.accounts.models import OfficerRole, User
+from opendvc.catalog.memo import catalog_memo
 from opendvc.catalog.models import Channel as CatalogChannel
 from opendvc.catalog.models import Procedure, RequiredDocument, ServiceOffering
 from opendvc.core import calendar as working_calendar
@@ -74,18 +75,25 @@ def due_preview(*, dossier: Dossier, limit: TimeLimit, at: datetime) -> working_
 
 
 def procedures_offered(*, agency_ids: set[int] | list[int]) -> list[tuple[str, str]]:
-    """``(code, name)`` of the procedures the agencies offer with a published version, by code."""
+    """``(code, name)`` of the procedures the agencies offer with a published version, by code.
+
+    Read once per catalogue revision (every worklist page shows it in its filter)."""
     if not agency_ids:
         return []
-    rows = (
-        Procedure.objects.filter(
-            offerings__agency_id__in=sorted(agency_ids), offerings__is_active=True, current_version__isnull=False
+    ids = tuple(sorted(agency_ids))
+
+    def load() -> list[tuple[str, str]]:
+        rows = (
+            Procedure.objects.filter(
+                offerings__agency_id__in=ids, offerings__is_active=True, current_version__isnull=False
+            )
+            .distinct()
+            .order_by("code")
+            .values_list("code", "current_version__name")
         )
-        .distinct()
-        .order_by("code")
-        .values_list("code", "current_version__name")
-    )
-    return [(code, name) for code, name in rows]
+        return [(code, name) for code, name in rows]
+
+    return list(catalog_memo("procedures_offered", ids, load))
 
 
 def procedure_offered(*, agency_id: int, code: str) -> Procedure | None:

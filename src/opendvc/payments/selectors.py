@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from opendvc.accounts.models import User
+from opendvc.accounts.selectors import officer_agency_ids
 from opendvc.payments.models import Obligation, OrderStatus, PaymentEvent, PaymentOrder, StatementLine
 
 
@@ -86,3 +88,32 @@ class DaySummary:
 def summarise(orders: list[PaymentOrder]) -> DaySummary:
     paid = [o for o in orders if o.status == OrderStatus.SUCCEEDED]
     return DaySummary(count=len(paid), total=sum(o.amount for o in paid))
+
+
+def order_for_viewer(*, reference: str, user: User | None) -> PaymentOrder | None:
+    """The order if ``user`` may see it: a dossier's order by its applicant and the agency's officers;
+    a standalone order by whoever started it (the reference alone when it was started signed out)."""
+    order = order_get(reference=reference)
+    if order is None:
+        return None
+    obligation = order.obligation
+    if user is not None and obligation.agency_id in officer_agency_ids(user=user):
+        return order
+    if obligation.dossier_id is not None:
+        if user is None:
+            return None
+        from opendvc.dossiers.models import Role
+        from opendvc.dossiers.selectors import dossier_roles_for
+
+        assert obligation.dossier is not None
+        return order if Role.APPLICANT in dossier_roles_for(dossier=obligation.dossier, user=user) else None
+    if order.created_by_id is None:
+        return order
+    return order if user is not None and user.pk == order.created_by_id else None
+
+
+def order_start(*, order: PaymentOrder) -> dict[str, str]:
+    """Where the payer continues (the provider's page or the QR payload), as recorded when the order opened."""
+    event = PaymentEvent.objects.filter(order=order, action="pending").order_by("id").first()
+    data = event.data if event is not None else {}
+    return {"redirect_url": str(data.get("redirect_url", "")), "qr_payload": str(data.get("qr_payload", ""))}

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opendvc.accounts.models import User
@@ -47,7 +48,7 @@ from opendvc.payments.models import (
     StatementLine,
 )
 from opendvc.payments.providers.base import PaymentStart, ProviderReport, ProviderUnavailable
-from opendvc.payments.providers.registry import provider_get, providers_for_agency
+from opendvc.payments.providers.registry import provider_get, provider_names, providers_for_agency
 from opendvc.payments.sources import SourceNotFound, SourceUnavailable, obligation_source
 
 logger = logging.getLogger(__name__)
@@ -484,8 +485,10 @@ def payments_pending_resolve(*, older_than: timedelta | None = None, now: dateti
         else timedelta(seconds=int(getattr(settings, "PAYMENT_QUERY_AFTER_SECONDS", 60)))
     )
     counts = {"settled": 0, "failed": 0, "expired": 0, "unavailable": 0, "waiting": 0}
+    queryable = [name for name in provider_names() if provider_get(name).can_query]
+    due = Q(provider__in=queryable) | Q(expires_at__lte=now - timedelta(minutes=5))
     candidates = list(
-        PaymentOrder.objects.filter(status__in=OPEN_STATUSES, created_at__lte=now - wait)
+        PaymentOrder.objects.filter(due, status__in=OPEN_STATUSES, created_at__lte=now - wait)
         .order_by("created_at")
         .values_list("reference", "provider", "expires_at")[:500]
     )
@@ -661,3 +664,143 @@ def statement_parse_csv(text: str) -> list[StatementLineInput]:
             StatementLineInput(bank_transaction=transaction_id, booked_on=booked, amount=value, description=description)
         )
     return rows
+
+
+# --- Reconciliation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReconciliationRow:
+    """One line of a day's reconciliation: what we hold, what the provider (or the bank) says, what to do."""
+
+    reference: str
+    ours: str
+    theirs: str
+    amount: int
+    their_amount: int | None
+    kind: str
+    todo: str
+
+
+RECONCILIATION_TODO = {
+    "ok": ("Khớp.", "Matches."),
+    "settled_now": (
+        "Kênh thanh toán đã thu tiền nhưng thông báo bị mất; giao dịch vừa được xác nhận theo kênh.",
+        "The provider took the money but its notification was lost; the order is now confirmed from the provider.",
+    ),
+    "refund_due": (
+        "Khoản này đã được nộp bằng giao dịch khác: hoàn trả số tiền cho người nộp và ghi nhận việc hoàn trả.",
+        "Already paid by another order: refund the payer and record the refund.",
+    ),
+    "ours_only": (
+        "Cổng ghi đã thu nhưng kênh thanh toán không có giao dịch thành công: liên hệ kênh thanh toán với mã "
+        "giao dịch trước khi ghi sổ.",
+        "We recorded a payment the provider does not show as paid: ask the provider before booking it.",
+    ),
+    "amount_differs": (
+        "Số tiền kênh thanh toán báo khác số tiền giao dịch: không ghi sổ; liên hệ kênh thanh toán.",
+        "The provider's amount differs from the order's: do not book it; ask the provider.",
+    ),
+    "waiting": ("Người nộp chưa thanh toán xong; không cần làm gì.", "The payer has not finished; nothing to do."),
+    "provider_unavailable": (
+        "Kênh thanh toán không trả lời: chạy lại đối soát sau.",
+        "The provider did not answer: run the reconciliation again later.",
+    ),
+    "closed": ("Giao dịch không thành công ở cả hai bên.", "Unsuccessful on both sides."),
+    "line_unmatched": (
+        "Có tiền vào tài khoản nhưng không tìm thấy giao dịch theo nội dung chuyển khoản: xác định người nộp qua "
+        "ngân hàng; hoàn trả nếu không xác định được.",
+        "Money arrived without a known reference: find the payer through the bank; refund if you cannot.",
+    ),
+    "line_amount_mismatch": (
+        "Số tiền chuyển khác số tiền phải nộp: liên hệ người nộp để nộp bổ sung hoặc hoàn trả phần chênh lệch.",
+        "The transfer's amount differs from what is due: contact the payer to top up or refund the difference.",
+    ),
+}
+
+
+def _row(order: PaymentOrder, theirs: str, their_amount: int | None, kind: str) -> ReconciliationRow:
+    return ReconciliationRow(
+        reference=order.reference,
+        ours=order.status,
+        theirs=theirs,
+        amount=order.amount,
+        their_amount=their_amount,
+        kind=kind,
+        todo=kind,
+    )
+
+
+def payments_reconcile(
+    *, agency_ids: set[int], provider: str, day: date, actor: User | None
+) -> list[ReconciliationRow]:
+    """Compare our ledger of one provider and day with the provider's: a QUERY for every order of the
+    day, or for bank transfers the statement lines booked that day. A payment the provider took but
+    we never heard of is confirmed now; everything else that disagrees is listed with what to do."""
+    from opendvc.payments import selectors
+
+    plugin = provider_get(provider)
+    rows: list[ReconciliationRow] = []
+    if not plugin.can_query:
+        for line in selectors.statement_lines_for(agency_ids=agency_ids, day=day):
+            if line.outcome in ("matched", "already_settled"):
+                continue
+            kind = {"amount_mismatch": "line_amount_mismatch", "refund_due": "refund_due"}.get(
+                line.outcome, "line_unmatched"
+            )
+            rows.append(
+                ReconciliationRow(
+                    reference=line.bank_transaction,
+                    ours=line.outcome,
+                    theirs=line.description[:80],
+                    amount=line.amount,
+                    their_amount=line.amount,
+                    kind=kind,
+                    todo=kind,
+                )
+            )
+        for order in selectors.orders_touched(agency_ids=agency_ids, provider=provider, day=day):
+            if order.status == OrderStatus.REFUNDED:
+                rows.append(_row(order, "", None, "refund_due"))
+        _reconcile_audit(actor, provider, day, rows)
+        return rows
+    for order in selectors.orders_touched(agency_ids=agency_ids, provider=provider, day=day):
+        try:
+            report = plugin.query(order)
+        except ProviderUnavailable:
+            rows.append(_row(order, "", None, "provider_unavailable"))
+            continue
+        theirs_paid = report.outcome == "succeeded"
+        if order.status == OrderStatus.REFUNDED:
+            rows.append(_row(order, report.outcome, report.amount, "refund_due"))
+        elif theirs_paid and report.amount != order.amount:
+            rows.append(_row(order, report.outcome, report.amount, "amount_differs"))
+        elif theirs_paid and order.status != OrderStatus.SUCCEEDED:
+            try:
+                settlement = payment_report_apply(provider=provider, report=report, source="query")
+            except ApiError:
+                rows.append(_row(order, report.outcome, report.amount, "amount_differs"))
+                continue
+            assert settlement is not None
+            kind = "refund_due" if settlement.outcome == "refund_due" else "settled_now"
+            rows.append(_row(settlement.order, report.outcome, report.amount, kind))
+        elif order.status == OrderStatus.SUCCEEDED and not theirs_paid:
+            rows.append(_row(order, report.outcome, report.amount, "ours_only"))
+        elif order.status == OrderStatus.SUCCEEDED:
+            rows.append(_row(order, report.outcome, report.amount, "ok"))
+        elif order.status in OPEN_STATUSES:
+            rows.append(_row(order, report.outcome, report.amount, "waiting"))
+        else:
+            rows.append(_row(order, report.outcome, report.amount, "closed"))
+    _reconcile_audit(actor, provider, day, rows)
+    return rows
+
+
+def _reconcile_audit(actor: User | None, provider: str, day: date, rows: list[ReconciliationRow]) -> None:
+    audit_record(
+        action="payment.reconcile",
+        actor=actor,
+        object_type="reconciliation",
+        object_id=f"{provider}:{day.isoformat()}",
+        data={"rows": len(rows), "mismatches": sum(1 for r in rows if r.kind not in ("ok", "waiting", "closed"))},
+    )

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from opendvc.payments import callbacks
+from opendvc.payments import accountant, callbacks, views
 
 app_name = "payments"
 urlpatterns = [
+    path("thanh-toan/ho-so/<str:code>/", views.pay_dossier, name="pay_dossier"),
+    path("thanh-toan/nghia-vu/", views.pay_obligation, name="pay_obligation"),
+    path("thanh-toan/don/<str:reference>/", views.order_page, name="order"),
+    path("thanh-toan/ket-qua/<str:reference>/", views.order_return, name="return"),
+    path("thanh-toan/bien-lai/<str:reference>.pdf", views.receipt, name="receipt"),
+    path("ke-toan/thu-phi/", accountant.collections, name="collections"),
+    path("ke-toan/doi-soat/", accountant.reconciliation, name="reconciliation"),
+    path("ke-toan/sao-ke/", accountant.statement_upload, name="statement_upload"),
     path("payments/vnpay/ipn", callbacks.vnpay_ipn, name="vnpay_ipn"),
     path("payments/sandbox/callback", callbacks.sandbox_callback, name="sandbox_callback"),
     path("payments/national/callback", callbacks.national_callback, name="national_callback"),

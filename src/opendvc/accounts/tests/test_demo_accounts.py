@@ -10,11 +10,14 @@ from django.core.management import call_command
 from opendvc.accounts.demo import DEMO_PASSWORD
 from opendvc.accounts.models import OfficerRole, Organisation, Representation, User
 from opendvc.accounts.selectors import officer_agency_ids
+from opendvc.accounts.tests.factories import AgencyFactory
 from opendvc.agencies.models import Agency
 
 pytestmark = pytest.mark.django_db
 
-OFFICERS = [f"{role}.{city}" for city in ("hcm", "hn") for role in ("desk", "specialist", "leader", "clerk")]
+OFFICERS = [
+    f"{role}.{city}" for city in ("hcm", "hn") for role in ("desk", "specialist", "leader", "clerk", "accountant")
+]
 
 
 def run() -> tuple[str, str]:
@@ -29,12 +32,17 @@ def snapshot() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]], int, 
     return users, roles, Organisation.objects.count(), Representation.objects.count()
 
 
+@pytest.fixture
+def agency_police(db: None) -> Agency:
+    return AgencyFactory.create(code="G01.79", level1="G01", name="Công an Thành phố Hồ Chí Minh")
+
+
 def test_demo_accounts_are_created_with_their_roles_and_loading_again_changes_nothing(
-    agency_hcm: Agency, agency_hn: Agency
+    agency_hcm: Agency, agency_hn: Agency, agency_police: Agency
 ) -> None:
     out, err = run()
     assert err == ""
-    assert "11 created" in out
+    assert "14 created" in out
     first = snapshot()
 
     citizen = User.objects.get(username="079090001234")
@@ -60,11 +68,11 @@ def test_demo_accounts_are_created_with_their_roles_and_loading_again_changes_no
         assert officer_agency_ids(user=officer, roles={role}) == {agency.pk}
 
     out, err = run()
-    assert "0 created, 11 updated" in out
+    assert "0 created, 14 updated" in out
     assert snapshot() == first
 
 
-def test_a_changed_password_is_kept_unless_reset(agency_hcm: Agency, agency_hn: Agency) -> None:
+def test_a_changed_password_is_kept_unless_reset(agency_hcm: Agency, agency_hn: Agency, agency_police: Agency) -> None:
     run()
     citizen = User.objects.get(username="079090001234")
     citizen.set_password("Mat-khau-moi@2026")

@@ -38,6 +38,7 @@ from opendvc.dossiers_web import selectors as page_selectors
 from opendvc.dossiers_web.forms import CitizenSupplyForm, WithdrawReasonForm
 from opendvc.dossiers_web.views.common import audited, current_user, error_text, language
 from opendvc.dossiers_web.views.details import dossier_details
+from opendvc.payments.selectors import dossier_payment
 
 PAGE_SIZE = 20
 
@@ -149,6 +150,8 @@ def render_own_dossier(
         "can_withdraw": Action.WITHDRAW in actions,
         "forms": page_selectors.form_links(dossier=d, for_officer=False),
         "notifications": page_selectors.notifications_about(dossier=d),
+        "payment": dossier_payment(dossier_id=d.pk),
+        "can_pay": d.status == DossierStatus.PAYMENT_REQUESTED and bool(d.fee_amount),
         "error": error,
     }
     return render(request, "dossiers_web/citizen/dossier.html", context, status=status)

@@ -35,6 +35,11 @@ def provider_get(name: str) -> PaymentProvider:
     return _PLUGINS[name]()
 
 
+def provider_names() -> list[str]:
+    _load()
+    return sorted(_PLUGINS)
+
+
 def providers_for_agency(agency_code: str) -> list[str]:
     """The providers an agency offers, in the order the payer sees them; the ``"*"`` entry by default."""
     _load()

@@ -24,8 +24,12 @@ class VietQrTransfer(PaymentProvider):
     platform = PLATFORM_LOCAL
     can_query = False
 
+    def account(self) -> dict[str, str]:
+        """The account transfers go to: bank BIN, number, holder, bank name."""
+        return {key: str(value) for key, value in dict(settings.VIETQR_ACCOUNT).items()}
+
     def start(self, order: PaymentOrder, *, return_url: str, notify_url: str, ip: str) -> PaymentStart:
-        account = dict(settings.VIETQR_ACCOUNT)
+        account = self.account()
         payload = vietqr_payload(
             bank_bin=account["bin"], account=account["number"], amount=order.amount, purpose=order.reference
         )

@@ -257,3 +257,35 @@ def test_provider_down_keeps_the_order_pending_and_nothing_is_lost(
     services.payments_pending_resolve(older_than=timedelta(0))
     order.refresh_from_db()
     assert order.status == OrderStatus.SUCCEEDED
+
+
+def test_reconciliation_confirms_a_lost_callback_and_lists_refunds(paying: tuple[World, Dossier], gateway: str) -> None:
+    from django.utils import timezone
+
+    world, dossier = paying
+    lost, lost_url = _start(dossier, "vnpay")
+    _pay(lost_url, "success")
+    waiting, _waiting_url = _start(dossier, "vnpay")
+    rows = services.payments_reconcile(
+        agency_ids={world.agency.pk}, provider="vnpay", day=timezone.localdate(), actor=None
+    )
+    kinds = {row.reference: row.kind for row in rows}
+    assert kinds == {lost.reference: "settled_now", waiting.reference: "waiting"}
+    lost.refresh_from_db()
+    assert lost.status == OrderStatus.SUCCEEDED
+    [late] = _notifications(gateway, lost.reference)
+    assert deliver(late)["RspCode"] == "02"
+
+
+def test_reconciliation_with_the_provider_down_says_to_run_it_again(
+    paying: tuple[World, Dossier], settings: Any
+) -> None:
+    from django.utils import timezone
+
+    world, dossier = paying
+    order, _url = _start(dossier, "national")
+    settings.OPENDVC_PAYMENT_GATEWAY_URL = "http://127.0.0.1:9"
+    [row] = services.payments_reconcile(
+        agency_ids={world.agency.pk}, provider="national", day=timezone.localdate(), actor=None
+    )
+    assert (row.reference, row.kind) == (order.reference, "provider_unavailable")

@@ -148,7 +148,9 @@ def test_statement_csv_reads_dates_and_dotted_amounts() -> None:
 
 def test_unpaid_bank_transfer_expires_after_its_lifetime(world: World, fee_dossier: Dossier) -> None:
     order = _order(fee_dossier, world)
-    assert services.payments_pending_resolve(older_than=timedelta(0))["waiting"] == 1
+    assert services.payments_pending_resolve(older_than=timedelta(0))["expired"] == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
     later = order.expires_at + timedelta(minutes=6)
     counts = services.payments_pending_resolve(older_than=timedelta(0), now=later)
     order.refresh_from_db()

@@ -18,7 +18,7 @@ STEPS: list[tuple[str, str, str]] = [
     ("administrative_units", "2025.10.1", "load_administrative_units"),
     ("demo_agencies", "1", "load_demo_agencies"),
     ("demo_catalog", "2", "load_demo_catalog"),
-    ("demo_accounts", "1", "load_demo_accounts"),
+    ("demo_accounts", "2", "load_demo_accounts"),
     ("demo_forms", "1", "load_demo_forms"),
     ("demo_dossiers", "1", "load_demo_dossiers"),
     ("demo_identity", "1", "load_demo_identity"),

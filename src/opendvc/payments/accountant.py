@@ -1,0 +1,149 @@
+"""The accountant's pages: the day's collections, the reconciliation with each provider, statement upload.
+
+Only officers with the accountant role (``accounts.OfficerRole.ACCOUNTANT``) see them, and only for
+the agencies where they hold it; anyone else gets the 403 page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from opendvc.accounts.models import OfficerRole
+from opendvc.accounts.selectors import officer_agency_ids
+from opendvc.agencies.models import Agency
+from opendvc.core.errors import ApiError
+from opendvc.dossiers_web.views.common import audited, current_user, error_text
+from opendvc.payments import selectors, services
+from opendvc.payments.forms import PROVIDER_LABELS, StatementForm
+from opendvc.payments.providers.registry import provider_get
+
+
+def _accountant_agencies(request: HttpRequest) -> set[int]:
+    return officer_agency_ids(user=current_user(request), roles=[OfficerRole.Role.ACCOUNTANT])
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return render(request, "payments/not_accountant.html", status=403)
+
+
+def _day(request: HttpRequest) -> tuple[date, str]:
+    raw = (request.GET.get("ngay") or request.POST.get("ngay") or "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return today, ""
+    try:
+        return datetime.strptime(raw, "%d/%m/%Y").date(), ""
+    except ValueError:
+        return today, _("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 02/12/2026.")
+
+
+def _agency_choices(agency_ids: set[int]) -> list[tuple[str, str]]:
+    return [
+        (str(pk), name)
+        for pk, name in Agency.objects.filter(pk__in=agency_ids).order_by("name").values_list("pk", "name")
+    ]
+
+
+def _providers() -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    names: list[str] = []
+    for entries in getattr(settings, "PAYMENT_PROVIDERS", {}).values():
+        names += [name for name in entries if name not in names]
+    return [(name, str(PROVIDER_LABELS.get(name, provider_get(name).verbose_name))) for name in names]
+
+
+@login_required
+@require_safe
+def collections(request: HttpRequest) -> HttpResponse:
+    """What the accountant's agencies collected on a day: each payment, its provider and receipt."""
+    agency_ids = _accountant_agencies(request)
+    if not agency_ids:
+        return _forbidden(request)
+    day, error = _day(request)
+    orders = list(selectors.collections_for(agency_ids=agency_ids, day=day)[:500])
+    summary = selectors.summarise(orders)
+    context = {
+        "day": day,
+        "error": error,
+        "orders": orders,
+        "summary": summary,
+        "labels": dict(_providers()),
+    }
+    return render(request, "payments/collections.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    """Run the reconciliation of one provider and day (POST: it asks the provider and may confirm orders)."""
+    agency_ids = _accountant_agencies(request)
+    if not agency_ids:
+        return _forbidden(request)
+    day, error = _day(request)
+    providers = _providers()
+    provider = request.POST.get("kenh") or request.GET.get("kenh") or (providers[0][0] if providers else "")
+    rows: list[services.ReconciliationRow] | None = None
+    if provider not in dict(providers):
+        error = _("Chọn một kênh thanh toán.")
+    elif request.method == "POST" and not error:
+        with audited(request):
+            rows = services.payments_reconcile(
+                agency_ids=agency_ids, provider=provider, day=day, actor=current_user(request)
+            )
+    english = (get_language() or "vi").startswith("en")
+    todo = {key: texts[1] if english else texts[0] for key, texts in services.RECONCILIATION_TODO.items()}
+    context = {
+        "day": day,
+        "error": error,
+        "providers": providers,
+        "provider": provider,
+        "rows": rows,
+        "todo": todo,
+        "mismatches": [r for r in rows or [] if r.kind not in ("ok", "waiting", "closed")],
+        "statement_form": StatementForm(agencies=_agency_choices(agency_ids)),
+    }
+    return render(request, "payments/reconciliation.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def statement_upload(request: HttpRequest) -> HttpResponse:
+    """Import a bank statement (CSV): each credit naming an order's reference settles that order."""
+    agency_ids = _accountant_agencies(request)
+    if not agency_ids:
+        return _forbidden(request)
+    form = StatementForm(request.POST, request.FILES, agencies=_agency_choices(agency_ids))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("payments:reconciliation")
+    agency = Agency.objects.get(pk=int(form.cleaned_data["agency"]))
+    try:
+        text = form.cleaned_data["file"].read().decode("utf-8-sig")
+        lines = services.statement_parse_csv(text)
+        with audited(request):
+            results = services.statement_lines_import(agency=agency, lines=lines, actor=current_user(request))
+    except UnicodeDecodeError:
+        messages.error(request, _("Tệp sao kê phải là CSV mã hoá UTF-8."))
+        return redirect("payments:reconciliation")
+    except ApiError as problem:
+        messages.error(request, error_text(problem))
+        return redirect("payments:reconciliation")
+    matched = sum(1 for r in results if r.outcome == "matched")
+    messages.success(
+        request,
+        _("Đã nhập %(count)s dòng sao kê; %(matched)s dòng xác nhận được giao dịch.")
+        % {"count": len(results), "matched": matched},
+    )
+    day = results[0].booked_on if results else timezone.localdate()
+    return redirect(f"{reverse('payments:reconciliation')}?kenh=vietqr&ngay={day:%d/%m/%Y}")
