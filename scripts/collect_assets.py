@@ -39,6 +39,8 @@ FONT_STACKS = {
 PLAIN_COPIES = [
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("axe-core/axe.min.js", "axe-core/axe.min.js"),
+    ("echarts/dist/echarts.simple.min.js", "echarts/echarts.simple.min.js"),
+    ("echarts/LICENSE", "echarts/LICENSE"),
     ("@uswds/uswds/LICENSE.md", "uswds/LICENSE.md"),
     ("htmx.org/LICENSE", "htmx/LICENSE"),
 ]

@@ -14,6 +14,7 @@ from opendvc.core.api import router as calendar_router
 from opendvc.core.errors import ApiError, error_body
 from opendvc.dossiers.api import router as dossiers_router
 from opendvc.payments.api import router as payments_router
+from opendvc.reporting.api import router as statistics_router
 from opendvc.sync.api import router as sync_router
 
 api = NinjaAPI(
@@ -33,6 +34,7 @@ api.add_router("/v1/agencies", agencies_router)
 api.add_router("/v1/procedures", catalog_router)
 api.add_router("/v1/dossiers", dossiers_router)
 api.add_router("/v1/calendar", calendar_router)
+api.add_router("/v1/statistics", statistics_router)
 api.add_router("/v1/payments", payments_router)
 api.add_router("/v1/sync", sync_router)
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("opendvc.sync.urls")),
     path("", include("opendvc.payments.urls")),
     path("", include("opendvc.web.urls")),
+    path("", include("opendvc.reporting.urls")),
     path("", include("opendvc.agencies.urls")),
     path("", include("opendvc.catalog.urls")),
 ]

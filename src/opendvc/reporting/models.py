@@ -15,6 +15,10 @@ refused…), except two *stock deltas* from which the stocks at any period bound
 :class:`HalfMonthStat` holds the same counters per agency and half month (days 1–14 and 15–end), so
 that calendar months, quarters and years and the report periods of Decree 09/2019 (15th → 14th) are
 all whole numbers of rows — a province's page reads a few thousand rows whatever its history.
+
+The foreign keys carry no database constraint: a rollup row is derived data, and each check (at
+commit, on PostgreSQL) would take one more share lock on the agency row, which every event of the
+agency would then wait on.
 """
 
 from __future__ import annotations
@@ -70,10 +74,15 @@ class _Counters(models.Model):
 class DailyStat(_Counters):
     """The counters of one agency × procedure × day (local date, Asia/Ho_Chi_Minh)."""
 
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     province = models.ForeignKey(
-        "agencies.AdministrativeUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "agencies.AdministrativeUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     day = models.DateField(_("ngày"))
 
@@ -95,9 +104,14 @@ class DailyStat(_Counters):
 class HalfMonthStat(_Counters):
     """The counters of one agency × half month: ``half`` is the 1st or the 15th of the month."""
 
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     province = models.ForeignKey(
-        "agencies.AdministrativeUnit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "agencies.AdministrativeUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     half = models.DateField(_("nửa tháng từ ngày"))
 

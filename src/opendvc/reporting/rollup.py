@@ -20,6 +20,8 @@ in production, ``shared/domain/reporting.md`` §6.2 [PROD-CODE]):
 
 Events that set or move NgayHenTra carry it as ``data["due_at"]`` (and the one replaced as
 ``data["previous_due_at"]``); for other events the dossier's current ``due_at`` is the one in force.
+NgayKetThucXuLy is the event's ``data["finished_at"]``, else the dossier's ``finished_at`` (a
+synchronised record), else the event's time.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class EventFacts:
     channel: int
     digitised: bool
     current_due_at: datetime | None
+    current_finished_at: datetime | None = None
 
 
 def moment(value: Any) -> datetime | None:
@@ -137,7 +140,7 @@ def event_deltas(facts: EventFacts) -> dict[date, Counter[str]]:
         elif new == S.STOPPED:
             add(day, "stopped")
         if new in RESOLVED and old not in RESOLVED:
-            finished = moment(data.get("finished_at")) or facts.at
+            finished = moment(data.get("finished_at")) or facts.current_finished_at or facts.at
             add(day, resolution(finished_at=finished, due_at=due_after))
         if new == S.RETURNED:
             add(day, "returned")

@@ -59,6 +59,12 @@ def _digitised_dossiers(dossier_ids: Iterable[int]) -> set[int]:
     )
 
 
+def _synced_digitised(dossier: Dossier) -> bool:
+    """A synchronised record says its components were digitised (HoSoCoThanhPhanSoHoa)."""
+    sync = (dossier.form_data or {}).get("sync") if isinstance(dossier.form_data, dict) else None
+    return bool(isinstance(sync, dict) and sync.get("digitised"))
+
+
 def _is_reception(event: DossierEvent) -> bool:
     return event.to_status in RECEIVED and event.from_status not in RECEIVED
 
@@ -73,8 +79,11 @@ def _facts(
         to_status=event.to_status,
         data=event.data if isinstance(event.data, dict) else {},
         channel=dossier.channel,
-        digitised=dossier.pk in digitised or bool(isinstance(event.data, dict) and event.data.get("digitised")),
+        digitised=dossier.pk in digitised
+        or _synced_digitised(dossier)
+        or bool(isinstance(event.data, dict) and event.data.get("digitised")),
         current_due_at=current_due_at,
+        current_finished_at=dossier.finished_at,
     )
 
 
@@ -145,7 +154,7 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
         Attachment.objects.filter(kind=Attachment.Kind.SUBMISSION, dossier__isnull=False).values_list(
             "dossier_id", flat=True
         )
-    )
+    ) | set(Dossier.objects.filter(form_data__sync__digitised=True).values_list("pk", flat=True))
     rows = (
         DossierEvent.objects.order_by("dossier_id", "seq")
         .values_list(
@@ -159,13 +168,26 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
             "dossier__procedure_id",
             "dossier__channel",
             "dossier__due_at",
+            "dossier__finished_at",
         )
         .iterator(chunk_size=chunk_size)
     )
     count = 0
     current: int | None = None
     due: datetime | None = None
-    for dossier_id, at, action, from_status, to_status, data, agency_id, procedure_id, channel, dossier_due in rows:
+    for (
+        dossier_id,
+        at,
+        action,
+        from_status,
+        to_status,
+        data,
+        agency_id,
+        procedure_id,
+        channel,
+        dossier_due,
+        finished,
+    ) in rows:
         count += 1
         data = data if isinstance(data, dict) else {}
         if dossier_id != current:
@@ -179,6 +201,7 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
             channel=channel,
             digitised=dossier_id in digitised or bool(data.get("digitised")),
             current_due_at=due if due is not None else dossier_due,
+            current_finished_at=finished,
         )
         rollups.add(agency_id=agency_id, procedure_id=procedure_id, deltas=event_deltas(facts))
         if "due_at" in data:

@@ -1,0 +1,161 @@
+"""The public statistics pages: the periodic report's figures with charts, each chart beside its data table.
+
+Thin views: read the period from the query string, call :func:`selectors.statistics_for`, render.
+The pages work without JavaScript (the tables carry every figure); ``reporting/charts.js`` draws the
+charts with ECharts from the same figures, given in a JSON data block (CSP allows no inline script).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from opendvc.core.errors import ApiError
+from opendvc.reporting import selectors
+
+KINDS = (("month", gettext_lazy("Tháng")), ("quarter", gettext_lazy("Quý")), ("year", gettext_lazy("Năm")))
+WINDOWS = (
+    ("calendar", gettext_lazy("Theo tháng, quý, năm dương lịch")),
+    ("report", gettext_lazy("Theo kỳ báo cáo (từ ngày 15 kỳ trước đến ngày 14)")),
+)
+
+
+class PeriodForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Kỳ thống kê"), choices=KINDS, required=False)
+    number = forms.IntegerField(label=gettext_lazy("Tháng hoặc quý"), min_value=1, max_value=12, required=False)
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100, required=False)
+    window = forms.ChoiceField(label=gettext_lazy("Cách tính kỳ"), choices=WINDOWS, required=False)
+
+
+def _period(form: PeriodForm) -> selectors.Period:
+    data = form.cleaned_data
+    kind, window = data.get("period") or "month", data.get("window") or "calendar"
+    current = selectors.period_current(kind=kind, window=window)
+    return selectors.period_for(
+        kind=kind,
+        year=data.get("year") or current.year,
+        number=data.get("number") or current.number,
+        window=window,
+    )
+
+
+def _url(level: str | None, code: str, parent: str = "") -> str:
+    if level == "province":
+        return reverse("reporting:province", args=[code])
+    if level == "agency":
+        return reverse("reporting:agency", args=[code])
+    if level == "procedure":
+        return reverse("reporting:procedure", args=[parent, code])
+    return reverse("reporting:national")
+
+
+def _api_url(stats: selectors.Statistics) -> str:
+    base = "/api/v1/statistics"
+    if stats.level == "province":
+        return f"{base}/provinces/{stats.code}"
+    if stats.level == "agency":
+        return f"{base}/agencies/{stats.code}"
+    if stats.level == "procedure":
+        return f"{base}/agencies/{stats.parents[-1][1]}/procedures/{stats.code}"
+    return f"{base}/"
+
+
+def _chart_data(stats: selectors.Statistics) -> dict[str, Any]:
+    """What charts.js draws: labels already translated, figures as numbers."""
+    t = stats.totals
+    return {
+        "channels": {
+            "title": _("Hồ sơ mới tiếp nhận theo kênh"),
+            "categories": [row.name for row in stats.children[:15]],
+            "series": [
+                {"name": _("Trực tuyến"), "data": [row.figures.received_online for row in stats.children[:15]]},
+                {"name": _("Trực tiếp"), "data": [row.figures.received_in_person for row in stats.children[:15]]},
+                {"name": _("Bưu chính"), "data": [row.figures.received_post for row in stats.children[:15]]},
+            ],
+        },
+        "results": {
+            "title": _("Tình hình giải quyết"),
+            "items": [
+                {"name": _("Giải quyết trước hạn"), "value": t.resolved_early},
+                {"name": _("Giải quyết đúng hạn"), "value": t.closed_on_time},
+                {"name": _("Giải quyết quá hạn"), "value": t.resolved_late},
+                {"name": _("Đang giải quyết trong hạn"), "value": t.in_progress_on_time},
+                {"name": _("Đang giải quyết quá hạn"), "value": t.overdue},
+            ],
+        },
+        "trend": {
+            "title": _("Hồ sơ tiếp nhận và giải quyết theo tháng"),
+            "categories": [p.month.strftime("%m/%Y") for p in stats.trend],
+            "series": [
+                {"name": _("Mới tiếp nhận"), "data": [p.received for p in stats.trend]},
+                {"name": _("Đã có kết quả"), "data": [p.resolved for p in stats.trend]},
+            ],
+        },
+    }
+
+
+def _page(
+    request: HttpRequest, *, province: str | None = None, agency: str | None = None, procedure: str | None = None
+) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    form.is_valid()  # a field that does not validate falls back to the current period's value
+    error: ApiError | None = None
+    try:
+        period = _period(form)
+    except ApiError as exc:
+        error, period = exc, selectors.period_current()
+    try:
+        stats = selectors.statistics_for(period=period, province=province, agency=agency, procedure=procedure)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message()) from exc
+        raise
+    query = request.GET.urlencode()
+    parent_code = stats.code if stats.level == "agency" else ""
+    children = [
+        {"row": row, "url": _url(stats.child_level, row.code, parent_code) + (f"?{query}" if query else "")}
+        for row in stats.children
+        if row.code
+    ] + [{"row": row, "url": ""} for row in stats.children if not row.code]
+    breadcrumbs = [
+        {"name": name or _("Cả nước"), "url": _url(level, code) + (f"?{query}" if query else "")}
+        for level, code, name in stats.parents
+    ]
+    context = {
+        "stats": stats,
+        "form": form,
+        "error": error,
+        "children": children,
+        "breadcrumbs": breadcrumbs,
+        "chart_data": _chart_data(stats),
+        "period_label": stats.period.label_en if request.LANGUAGE_CODE.startswith("en") else stats.period.label_vi,
+        "api_url": _api_url(stats) + (f"?{query}" if query else ""),
+    }
+    return render(request, "reporting/statistics.html", context, status=error.status if error else 200)
+
+
+@require_safe
+def national(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@require_safe
+def province(request: HttpRequest, code: str) -> HttpResponse:
+    return _page(request, province=code)
+
+
+@require_safe
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    return _page(request, agency=code)
+
+
+@require_safe
+def procedure(request: HttpRequest, code: str, procedure: str) -> HttpResponse:
+    return _page(request, agency=code, procedure=procedure)
