@@ -315,8 +315,11 @@ def _attachments_bind(
     kind: str,
     version_id: int | None,
     now: datetime,
+    version_document_ids: frozenset[int] | None = None,
 ) -> list[int]:
-    """Attach the owner's pending uploads to the dossier; refuse unknown, foreign or reused ones."""
+    """Attach the owner's pending uploads to the dossier; refuse unknown, foreign or reused ones.
+
+    ``version_document_ids`` — the version's components, when the caller already holds them."""
     ids = [doc.attachment_id for doc in documents]
     if len(set(ids)) != len(ids):
         raise _invalid(
@@ -341,8 +344,12 @@ def _attachments_bind(
         )
     required_ids = {doc.required_document_id for doc in documents if doc.required_document_id is not None}
     if required_ids:
-        known = set(
-            RequiredDocument.objects.filter(pk__in=required_ids, version_id=version_id).values_list("pk", flat=True)
+        known = (
+            version_document_ids
+            if version_document_ids is not None
+            else set(
+                RequiredDocument.objects.filter(pk__in=required_ids, version_id=version_id).values_list("pk", flat=True)
+            )
         )
         unknown = sorted(required_ids - known)
         if unknown:
@@ -626,6 +633,7 @@ class _SubmissionTerms:
     offered_agency_ids: frozenset[int]
     channel_kinds: frozenset[str]
     mandatory: tuple[tuple[int, str], ...]
+    document_ids: frozenset[int]
     fees: tuple[Fee, ...]
 
 
@@ -640,16 +648,18 @@ def _submission_terms(*, procedure: Procedure) -> _SubmissionTerms:
             "agency_id", flat=True
         )
         if version is None:
-            return _SubmissionTerms(None, frozenset(offered), frozenset(), (), ())
+            return _SubmissionTerms(None, frozenset(offered), frozenset(), (), frozenset(), ())
+        documents = list(
+            RequiredDocument.objects.filter(version=version)
+            .order_by("position", "pk")
+            .values_list("pk", "name", "mandatory")
+        )
         return _SubmissionTerms(
             version=version,
             offered_agency_ids=frozenset(offered),
             channel_kinds=frozenset(CatalogChannel.objects.filter(version=version).values_list("kind", flat=True)),
-            mandatory=tuple(
-                RequiredDocument.objects.filter(version=version, mandatory=True)
-                .order_by("position", "pk")
-                .values_list("pk", "name")
-            ),
+            mandatory=tuple((pk, name) for pk, name, mandatory in documents if mandatory),
+            document_ids=frozenset(pk for pk, _, _ in documents),
             fees=tuple(version.fees.all()),
         )
 
@@ -962,6 +972,7 @@ def _dossier_create(
         kind=Attachment.Kind.SUBMISSION,
         version_id=version.pk,
         now=now,
+        version_document_ids=terms.document_ids,
     )
     event = _event_append(
         dossier=dossier,
