@@ -1,9 +1,9 @@
 """Benchmark: payment confirmations (VNPay IPN) handled per second over HTTP, against a minimal endpoint.
 
 Builds, in PostgreSQL, ``--history`` settled payment orders (the ledger a year of collections
-leaves, with their events) and ``--pending`` dossiers waiting for their fees (status 6), each with an
-open VNPay order. Serves them with the production server (gunicorn, the project's settings, Redis
-for the cache) and drives it with ``wrk``:
+leaves, with their events) and ``--pending`` dossiers waiting for their fees (status 6) spread over
+``--agencies`` agencies, each with an open VNPay order. Serves them with the production server
+(gunicorn, the project's settings, Redis for the cache) and drives it with ``wrk``:
 
 - the ceiling: ``/livez``, a minimal JSON endpoint through the same stack;
 - first IPNs: ``GET /payments/vnpay/ipn`` with VNPay's signed parameters (HMAC-SHA512 verified),
@@ -65,19 +65,20 @@ def script(workdir: Path, request: str, lines: list[str]) -> str:
     return lua_lines(data) + REQUEST % {"request": request}
 
 
-def build(*, pending: int, history: int, rng: random.Random) -> list[str]:
+def build(*, pending: int, history: int, agencies: int, rng: random.Random) -> list[str]:
     """The ledger and the open orders; returns each open order's signed IPN query string."""
     from django.conf import settings
     from django.utils import timezone
 
     from opendvc.catalog.models import ServiceOffering
     from opendvc.dossiers.models import Dossier, DossierEvent
-    from opendvc.dossiers.tests.factories import make_world
+    from opendvc.dossiers.tests.factories import AgencyFactory, make_world
     from opendvc.payments.models import Obligation, ObligationKind, OrderStatus, PaymentEvent, PaymentOrder
     from opendvc.payments.signing import vnpay_sign
 
     world = make_world()
     assert ServiceOffering.objects.filter(agency=world.agency).exists()
+    offices = [world.agency, world.other_agency] + [AgencyFactory.create() for _ in range(max(0, agencies - 2))]
     now = timezone.now()
 
     for start in range(0, history, 20_000):
@@ -124,8 +125,8 @@ def build(*, pending: int, history: int, rng: random.Random) -> list[str]:
     dossiers = Dossier.objects.bulk_create(
         [
             Dossier(
-                code=f"{world.agency.code}-261202-{i:06d}",
-                agency=world.agency,
+                code=f"{offices[i % len(offices)].code}-261202-{i:06d}",
+                agency=offices[i % len(offices)],
                 procedure=world.procedure,
                 procedure_version=world.version,
                 applicant=world.citizen,
@@ -158,7 +159,7 @@ def build(*, pending: int, history: int, rng: random.Random) -> list[str]:
                 kind=ObligationKind.DOSSIER_FEE,
                 reference=d.code,
                 dossier=d,
-                agency=world.agency,
+                agency=d.agency,
                 description=f"Phí, lệ phí hồ sơ {d.code}",
                 payer_name=d.applicant_name,
                 amount=8000,
@@ -206,6 +207,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pending", type=int, default=30_000, help="open orders (each first IPN used once)")
     parser.add_argument("--history", type=int, default=200_000, help="settled orders already in the ledger")
+    parser.add_argument("--agencies", type=int, default=100, help="agencies the waiting dossiers belong to")
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
@@ -237,9 +239,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    lines = build(pending=args.pending, history=args.history, rng=random.Random(20261202))
+    lines = build(pending=args.pending, history=args.history, agencies=args.agencies, rng=random.Random(20261202))
     log(
-        f"data: {args.history:,} settled orders, {args.pending:,} dossiers waiting with an open VNPay order "
+        f"data: {args.history:,} settled orders, {args.pending:,} dossiers of {args.agencies} agencies waiting "
+        "with an open VNPay order "
         f"({time.perf_counter() - started:.0f} s)"
     )
     run = {"duration": args.duration, "connections": args.connections, "workdir": workdir}

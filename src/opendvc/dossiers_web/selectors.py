@@ -106,7 +106,14 @@ def procedure_offered(*, agency_id: int, code: str) -> Procedure | None:
 
 
 def required_documents(*, version_id: int) -> list[RequiredDocument]:
-    return list(RequiredDocument.objects.filter(version_id=version_id).order_by("position", "pk"))
+    """The version's components, read once per catalogue revision (rows shared: do not change them)."""
+    return list(
+        catalog_memo(
+            "required_documents",
+            version_id,
+            lambda: tuple(RequiredDocument.objects.filter(version_id=version_id).order_by("position", "pk")),
+        )
+    )
 
 
 def notifications_about(*, dossier: Dossier) -> list[Notification]:

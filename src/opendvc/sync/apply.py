@@ -78,6 +78,7 @@ def _rejected(code: str, rejection: Rejection) -> Outcome:
 # --- reading rows back without building model instances --------------------------------------------
 
 _DOSSIER_FIELDS = [f for f in Dossier._meta.concrete_fields]
+_DOSSIER_ATTNAMES = [f.attname for f in _DOSSIER_FIELDS]
 _DOSSIER_COLUMNS = ", ".join(f"d.{f.column}" for f in _DOSSIER_FIELDS)
 
 
@@ -399,10 +400,20 @@ def _locked_dossiers(codes: list[str]) -> dict[str, dict[str, Any]]:
     )
     found: dict[str, dict[str, Any]] = {}
     state_field = SyncState._meta.get_field("event_at")
+    postgres = connection.vendor == "postgresql"
+    convert = [
+        (f.attname, f)
+        for f in _DOSSIER_FIELDS
+        if isinstance(f, JSONField) or (not postgres and isinstance(f, DateTimeField | DurationField | DecimalField))
+    ]
+    width = len(_DOSSIER_FIELDS)
     for row in rows:
-        values = {f.attname: _from_db(f, v) for f, v in zip(_DOSSIER_FIELDS, row, strict=False)}
-        tail = row[len(_DOSSIER_FIELDS) :]
-        values["_sync"] = (_from_db(state_field, tail[0]), tail[1], tail[2], tail[3])
+        values = dict(zip(_DOSSIER_ATTNAMES, row[:width], strict=True))
+        for attname, field in convert:
+            values[attname] = _from_db(field, values[attname])
+        tail = row[width:]
+        held_at = tail[0] if postgres else _from_db(state_field, tail[0])
+        values["_sync"] = (held_at, tail[1], tail[2], tail[3])
         found[values["code"]] = values
     return found
 
@@ -592,9 +603,18 @@ def _record_events(
     system: IntegratedSystem,
     changed: list[str] | None = None,
 ) -> list[DossierEvent]:
-    """The events a record adds: the status it reached (``sync_status``) and, when it first says the
-    fees were paid online, ``payment_settled`` (``data["online"]``), which the statistics count."""
-    data: dict[str, Any] = {"system": system.code, "fingerprint": record.fingerprint}
+    """The events a record adds: the status it reached (``sync_status``, with the due and finish dates
+    and whether components were digitised, which the statistics read) and, when it first says the fees
+    were paid online, ``payment_settled`` (``data["online"]``)."""
+    data: dict[str, Any] = {
+        "system": system.code,
+        "fingerprint": record.fingerprint,
+        "digitised": record.digitised,
+        "due_at": _iso(record.due_at),
+        "finished_at": _iso(record.finished_at),
+    }
+    if old is not None:
+        data["previous_due_at"] = _iso(old.get("due_at"))
     if changed is not None:
         data["changed"] = changed
     chain = [
@@ -628,6 +648,11 @@ def _record_events(
             )
         )
     return chain
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """Dates in event data as the statistics read them (``reporting.rollup.moment``)."""
+    return None if moment is None else moment.isoformat()
 
 
 def _dossier_instance(

@@ -2,9 +2,10 @@
 
 The ORM's ``bulk_create`` builds one model instance per row and cannot upsert with a returned id on
 every database; here each statement takes whole columns. On PostgreSQL a batch is one
-``INSERT … SELECT FROM unnest(%s::type[], …)`` (one round trip, one plan whatever the batch size); on
-SQLite, which has no arrays, the same statement runs once per row inside the caller's transaction —
-cheap, as SQLite lives in the process.
+``INSERT … SELECT FROM json_populate_recordset(NULL::table, %s)`` whose one parameter is the whole
+batch as JSON text: one round trip, one plan whatever the batch size, and no per-value work in the
+driver (PostgreSQL parses the JSON and casts each field to its column's type). On SQLite the same
+statement runs once per row inside the caller's transaction — cheap, as SQLite lives in the process.
 
 Values are given in Python form (``str``, ``int``, aware ``datetime``, ``timedelta``, JSON as text);
 the SQLite branch adapts datetimes and durations the way Django stores them.
@@ -12,6 +13,7 @@ the SQLite branch adapts datetimes and durations the way Django stores them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,10 +48,31 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def _unnest(columns: list[tuple[str, str]]) -> str:
-    arrays = ", ".join(f"%s::{db_type}[]" for _, db_type in columns)
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return f"{value.total_seconds()} seconds"
+    raise TypeError(f"cannot send {type(value).__name__} to PostgreSQL as JSON")
+
+
+def _rows_json(columns: list[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
+    """The rows as a JSON array of objects keyed by column; JSON columns are given as their text."""
+    names = [column for column, _ in columns]
+    json_columns = {i for i, (_, db_type) in enumerate(columns) if db_type == "jsonb"}
+    objects = []
+    for row in rows:
+        item = dict(zip(names, row, strict=True))
+        for i in json_columns:
+            value = row[i]
+            item[names[i]] = json.loads(value) if isinstance(value, str) else value
+        objects.append(item)
+    return json.dumps(objects, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _recordset(table: str, columns: list[tuple[str, str]]) -> str:
     names = ", ".join(column for column, _ in columns)
-    return f"SELECT * FROM unnest({arrays}) AS v({names})"  # noqa: S608 - column names from the model
+    return f"SELECT {names} FROM json_populate_recordset(NULL::{table}, %s::json)"  # noqa: S608 - model names
 
 
 def insert_rows(
@@ -84,8 +107,8 @@ def insert_rows(
         if connection.vendor == "postgresql":
             where = " WHERE true" if conflict else ""  # INSERT … SELECT … ON CONFLICT needs a WHERE to parse
             cursor.execute(
-                f"INSERT INTO {table} ({names}) {_unnest(columns)}{where}{tail}{back}",
-                [list(column) for column in zip(*rows, strict=True)],
+                f"INSERT INTO {table} ({names}) {_recordset(table, columns)}{where}{tail}{back}",
+                [_rows_json(columns, rows)],
             )
             return [tuple(row) for row in cursor.fetchall()] if returning else []
         placeholders = ", ".join(["%s"] * len(columns))
@@ -111,8 +134,9 @@ def update_rows(model: type[models.Model], key: str, fields: Sequence[str], rows
         if connection.vendor == "postgresql":
             sets = ", ".join(f"{column} = v.{column}" for column, _ in columns[1:])
             cursor.execute(
-                f"UPDATE {table} AS t SET {sets} FROM ({_unnest(columns)}) AS v WHERE t.{key_column} = v.{key_column}",  # noqa: S608
-                [list(column) for column in zip(*rows, strict=True)],
+                f"UPDATE {table} AS t SET {sets} FROM ({_recordset(table, columns)}) AS v "  # noqa: S608
+                f"WHERE t.{key_column} = v.{key_column}",
+                [_rows_json(columns, rows)],
             )
             return
         sets = ", ".join(f"{column} = %s" for column, _ in columns[1:])

@@ -135,16 +135,19 @@ def _records_for(dossier_ids: list[int]) -> tuple[dict[int, dict[str, Any]], dic
         .values_list("dossier_id", "last")
     )
     events = {e.dossier_id: e for e in DossierEvent.objects.filter(id__in=latest.values())}
-    paid = set(
-        DossierEvent.objects.filter(
-            dossier_id__in=dossier_ids, action="payment_settled", data__online=True
-        ).values_list("dossier_id", flat=True)
-    )
+    # DuocThanhToanTrucTuyen: 1 through the national Payment Platform, 2 through a local gateway;
+    # the payments app records which as the event's ``platform`` (``gateway`` for synchronised ones).
+    paid: dict[int, int] = {}
+    for dossier_id, data in DossierEvent.objects.filter(
+        dossier_id__in=dossier_ids, action="payment_settled", data__online=True
+    ).values_list("dossier_id", "data"):
+        platform = (data or {}).get("platform") or (data or {}).get("gateway")
+        paid[dossier_id] = platform if platform in (1, 2) else 1
     dossiers = Dossier.objects.filter(id__in=dossier_ids).select_related("agency", "procedure", "procedure_version")
     records = {}
     for dossier in dossiers:
         event = events[dossier.id]
-        records[dossier.id] = dossier_to_wire(dossier, paid_online=1 if dossier.id in paid else 0, updated_at=event.at)
+        records[dossier.id] = dossier_to_wire(dossier, paid_online=paid.get(dossier.id, 0), updated_at=event.at)
     return records, latest
 
 

@@ -177,3 +177,24 @@ def test_events_are_append_only(world: World, fee_dossier: Dossier) -> None:
     event.action = "changed"
     with pytest.raises(AppendOnlyError):
         event.save()
+
+
+@pytest.mark.parametrize(("platform", "expected"), [(1, 1), (2, 2)])
+def test_the_sync_record_says_which_platform_took_the_payment(
+    world: World, fee_dossier: Dossier, platform: int, expected: int
+) -> None:
+    from opendvc.dossiers.services import dossier_payment_settled
+    from opendvc.sync.outbound import _records_for
+
+    dossier_payment_settled(dossier=fee_dossier, reference="OD1", online=True, provider="x", platform=platform)
+    records, _latest = _records_for([fee_dossier.pk])
+    assert records[fee_dossier.pk]["DuocThanhToanTrucTuyen"] == expected
+
+
+def test_a_payment_at_the_desk_is_not_online_in_the_sync_record(world: World, fee_dossier: Dossier) -> None:
+    from opendvc.dossiers.services import dossier_payment_settled
+    from opendvc.sync.outbound import _records_for
+
+    dossier_payment_settled(dossier=fee_dossier, actor=world.desk, reference="tiền mặt")
+    records, _latest = _records_for([fee_dossier.pk])
+    assert records[fee_dossier.pk]["DuocThanhToanTrucTuyen"] == 0

@@ -195,3 +195,25 @@ def test_more_than_1000_records_are_refused_whole(dvcqg):
     answer = dvcqg.call("DongBoHoSoMC", data=[dvcqg_dossier()] * 1001)
     assert answer.status_code == 413
     assert not Dossier.objects.exists()
+
+
+def test_synced_events_feed_the_statistics_rollups(dvcqg, sync_world):
+    """The reporting listener folds synchronised events like native ones: received online on the day
+    of reception, resolved on time against NgayHenTra, paid online."""
+    from django.db.models import Sum
+
+    from opendvc.reporting.models import DailyStat
+
+    dvcqg.sync([dvcqg_dossier(DuocThanhToanTrucTuyen=1)])
+    done = dvcqg_dossier(
+        TrangThaiHoSo=10, NgayKetThucXuLy="20261113100000", NgayTra="20261113153000", DuocThanhToanTrucTuyen=1
+    )
+    dvcqg.sync([done], updating=True)
+    totals = DailyStat.objects.filter(agency=sync_world.justice).aggregate(
+        received=Sum("received_online"),
+        on_time=Sum("resolved_on_time"),
+        late=Sum("resolved_late"),
+        paid=Sum("paid_online"),
+        digitised=Sum("received_digitised"),
+    )
+    assert totals == {"received": 1, "on_time": 1, "late": 0, "paid": 1, "digitised": 1}
