@@ -21,7 +21,7 @@ of random provinces and periods (current month, past months, quarters, years, re
 ``wrk``, printing req/s and p50/p95/p99 beside the ``/livez`` ceiling. Goal: p95 ≤ 200 ms.
 
 Usage (PostgreSQL only; the data is kept for the next run):
-``.venv/bin/python bench/statistics.py [--dossiers N] [--duration S] [--connections N] [--rebuild]``.
+``.venv/bin/python bench/stats_report.py [--dossiers N] [--duration S] [--connections N] [--rebuild]``.
 """
 
 from __future__ import annotations
