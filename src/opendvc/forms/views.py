@@ -321,7 +321,7 @@ def page(request: HttpRequest, draft: DossierDraft, spec: FormSpec, page_id: str
                         "trong Cơ sở dữ liệu. Nếu thông tin chưa đúng, hãy liên hệ công an xã nơi cư trú."
                     ),
                 )
-            target = reverse("forms:page", kwargs={"draft_id": draft.public_id, "page_id": page_spec.id})
+            target = _step_url(draft, f"page:{page_spec.id}")
             return redirect(f"{target}?tra-ve={return_to}" if return_to == RETURN_TO_CHECK else target)
     elif request.method == "POST":
         given = page_input_parse(page_spec, request.POST)
