@@ -19,9 +19,12 @@ in production, ``shared/domain/reporting.md`` §6.2 [PROD-CODE]):
   ``data["online"] is True``).
 
 Events that set or move NgayHenTra carry it as ``data["due_at"]`` (and the one replaced as
-``data["previous_due_at"]``); for other events the dossier's current ``due_at`` is the one in force.
-NgayKetThucXuLy is the event's ``data["finished_at"]``, else the dossier's ``finished_at`` (a
-synchronised record), else the event's time.
+``data["previous_due_at"]``); every synchronised event does, even when the record has none. For other
+events the due date in force is the dossier's as the event found it: the listener reads the dossier,
+the rebuild the last ``data["due_at"]`` an earlier event of the chain carried. NgayKetThucXuLy is the
+event's ``data["finished_at"]``, else the dossier's ``finished_at`` as the event left it, else the
+event's time — so a sender correcting a due or finish date later changes the later events' counts,
+never the earlier ones, on both paths.
 """
 
 from __future__ import annotations

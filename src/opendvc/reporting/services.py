@@ -174,7 +174,14 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
     )
     count = 0
     current: int | None = None
+    # The due date in force: the last one an event of this dossier carried (which may be none, a
+    # synchronised record without NgayHenTra), else the dossier's own until an event sets one.
     due: datetime | None = None
+    due_known = False
+    # NgayKetThucXuLy likewise, as of the event itself: a record that reaches 9 without it is
+    # counted at the event's time, whatever a later correction says.
+    finished_at: datetime | None = None
+    finished_known = False
     for (
         dossier_id,
         at,
@@ -191,7 +198,11 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
         count += 1
         data = data if isinstance(data, dict) else {}
         if dossier_id != current:
-            current, due = dossier_id, None
+            current, due, due_known = dossier_id, None, False
+            finished_at, finished_known = None, False
+        if "finished_at" in data:
+            # The listener sees the dossier as this event left it.
+            finished_at, finished_known = moment(data["finished_at"]), True
         facts = EventFacts(
             at=at,
             action=action,
@@ -200,12 +211,12 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
             data=data,
             channel=channel,
             digitised=dossier_id in digitised or bool(data.get("digitised")),
-            current_due_at=due if due is not None else dossier_due,
-            current_finished_at=finished,
+            current_due_at=due if due_known else dossier_due,
+            current_finished_at=finished_at if finished_known else finished,
         )
         rollups.add(agency_id=agency_id, procedure_id=procedure_id, deltas=event_deltas(facts))
         if "due_at" in data:
-            due = moment(data["due_at"])
+            due, due_known = moment(data["due_at"]), True
     rollups.provinces = _provinces(agency for agency, _ in rollups.half)
     return rollups, count
 
