@@ -27,6 +27,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from opendvc.accounts.models import AccessToken, OfficerRole, Organisation, Representation, User, VerificationCode
 from opendvc.accounts.selectors import officer_roles_forget
+from opendvc.accounts.signals import personal_id_verified
 from opendvc.core.codes import CodeError, parse_personal_id
 from opendvc.core.errors import ApiError, NotFound
 from opendvc.notifications.services import notification_send
@@ -654,6 +655,8 @@ def eid_account_link(*, identity: Any) -> tuple[User, bool]:
     identity data the e-ID vouches for — name, date of birth, sex — replace what was typed at
     registration; the assurance level of this login is kept on the account (and recorded on the
     dossiers submitted from it). Officer accounts are refused: they log in with password and TOTP.
+    Listeners of ``personal_id_verified`` run in the same transaction (the synchronisation app gives
+    the account the synchronised dossiers naming the ID).
     """
     try:
         number = parse_personal_id(identity.personal_id).number
@@ -702,4 +705,5 @@ def eid_account_link(*, identity: Any) -> tuple[User, bool]:
     user.assurance_level = identity.assurance_level
     user.eid_verified_at = now
     user.save()
+    personal_id_verified.send(sender=User, user=user, created=created)
     return user, created

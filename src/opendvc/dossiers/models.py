@@ -240,6 +240,13 @@ class Dossier(models.Model):
                 name="dossier_worklist_running",
             ),
             models.Index(fields=["applicant", "submitted_at", "id"], name="dossier_applicant"),
+            # Synchronised dossiers by the applicant's ID number and account (none yet): found when the
+            # citizen's personal ID is verified (``sync.services.synced_dossiers_link``).
+            models.Index(
+                fields=["applicant_id_number", "applicant"],
+                condition=models.Q(source_system__isnull=False),
+                name="dossier_synced_applicant",
+            ),
             models.Index(fields=["organisation", "submitted_at", "id"], name="dossier_organisation"),
         ]
 

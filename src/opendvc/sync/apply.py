@@ -419,9 +419,15 @@ def _locked_dossiers(codes: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _applicants(numbers: set[str]) -> dict[str, int]:
+    """The accounts whose personal ID the national e-ID verified, by number (the rule of
+    ``services.synced_dossiers_link``, which links the others once verified)."""
     if not numbers:
         return {}
-    rows = User.objects.filter(personal_id__in=numbers).values_list("personal_id", "id")
+    rows = (
+        User.objects.filter(personal_id__in=numbers, eid_verified_at__isnull=False)
+        .exclude(kind=User.Kind.OFFICER)
+        .values_list("personal_id", "id")
+    )
     return {number: pk for number, pk in rows if number}
 
 
@@ -484,7 +490,9 @@ def _dossiers_apply_once(
             outcomes[index] = Outcome(record.code, "unchanged")
 
     existing = _locked_dossiers(list(newest)) if newest else {}
-    applicants = _applicants({r.applicant_id_number for _, r in newest.values() if r.applicant_id_number})
+    applicants = _applicants(
+        {r.applicant_id_number for _, r in newest.values() if r.applicant_kind == 1 and r.applicant_id_number}
+    )
 
     inserts: list[tuple[int, DossierRecord, list[Any]]] = []
     updates: list[tuple[int, DossierRecord, dict[str, Any], list[Any]]] = []

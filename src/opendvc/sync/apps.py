@@ -12,3 +12,8 @@ class SyncConfig(AppConfig):
         from opendvc.sync.outbox import outbox_event_listener, outbox_event_listener_batch
 
         event_listener_register(outbox_event_listener, batch=outbox_event_listener_batch)
+
+        from opendvc.accounts.signals import personal_id_verified
+        from opendvc.sync.services import synced_dossiers_link_receiver
+
+        personal_id_verified.connect(synced_dossiers_link_receiver, dispatch_uid="opendvc.sync.link_applicant")

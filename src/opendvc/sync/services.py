@@ -21,10 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from opendvc.accounts.models import User
 from opendvc.agencies.models import AdministrativeUnit, Agency
 from opendvc.audit.models import AuditEntry
 from opendvc.audit.services import audit_record
 from opendvc.core.errors import ApiError
+from opendvc.dossiers.models import ApplicantKind, Dossier
 from opendvc.sync import apply
 from opendvc.sync.models import IntegratedSystem, SyncSession, SystemCredential
 from opendvc.sync.records import (
@@ -109,6 +111,42 @@ def integrated_system_oauth_client_create(*, system: IntegratedSystem) -> tuple[
         SystemCredential.objects.create(system=system, kind=SystemCredential.Kind.OAUTH_CLIENT, application=application)
         audit_record(action="sync.oauth_client_create", object_type="integrated_system", object_id=system.code)
     return application.client_id, secret
+
+
+def synced_dossiers_link(*, user: User) -> int:
+    """Give a citizen the synchronised dossiers that name their personal ID and no account yet.
+
+    A dossier synchronised before its applicant had an account (or before the account's ID was
+    verified) has no ``applicant``; when the national e-ID vouches for the ID — at the account's first
+    e-ID login, which may create it, or a later one — the dossiers join "my dossiers". Only a verified
+    ID counts: a number typed at registration proves nothing, and the dossiers hold personal data
+    (Decree 13/2023/NĐ-CP on personal data protection). One indexed look-up
+    (``dossier_synced_applicant``), no scan; running it again changes nothing. Returns how many
+    dossiers were linked.
+    """
+    if not user.personal_id or user.eid_verified_at is None or user.kind == User.Kind.OFFICER:
+        return 0
+    with transaction.atomic():
+        linked = Dossier.objects.filter(
+            applicant_id_number=user.personal_id,
+            applicant__isnull=True,
+            source_system__isnull=False,
+            applicant_kind=ApplicantKind.CITIZEN,
+        ).update(applicant=user)
+        if linked:
+            audit_record(
+                action="sync.applicant_link",
+                actor=user,
+                object_type="user",
+                object_id=user.pk,
+                data={"dossiers": linked},
+            )
+    return linked
+
+
+def synced_dossiers_link_receiver(sender: Any, *, user: User, **kwargs: Any) -> None:
+    """The ``accounts.signals.personal_id_verified`` listener."""
+    synced_dossiers_link(user=user)
 
 
 def _refused(code: str, vi: str, en: str, *, status: int = 401) -> ApiError:

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from opendvc.accounts.models import User
 from opendvc.dossiers.models import Dossier, DossierEvent
@@ -124,8 +125,10 @@ def test_payment_online_records_a_payment_settled_event(dvcqg):
     assert DossierEvent.objects.filter(action="payment_settled").count() == 1
 
 
-def test_synced_dossier_joins_the_account_with_the_same_personal_id(dvcqg):
-    citizen = User.objects.create(username="079190001234", personal_id="079190001234", kind=User.Kind.CITIZEN)
+def test_synced_dossier_joins_the_account_with_the_same_verified_personal_id(dvcqg):
+    citizen = User.objects.create(
+        username="079190001234", personal_id="079190001234", kind=User.Kind.CITIZEN, eid_verified_at=timezone.now()
+    )
     dvcqg.sync([dvcqg_dossier()])
     assert Dossier.objects.get().applicant == citizen
 
