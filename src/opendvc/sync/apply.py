@@ -389,6 +389,27 @@ def _event_row(event: DossierEvent) -> list[Any]:
     ]
 
 
+def _events_write(events: list[DossierEvent]) -> None:
+    """Insert a batch's events in one statement and give each its id (the listeners read them)."""
+    written = bulk.insert_rows(
+        DossierEvent, _EVENT_FIELDS, [_event_row(e) for e in events], returning=["id", "dossier", "seq"]
+    )
+    ids = {(dossier_id, seq): pk for pk, dossier_id, seq in written}
+    for event in events:
+        event.id = ids[(event.dossier_id, event.seq)]
+
+
+def _heads_write(rows: list[list[Any]]) -> None:
+    """Upsert each dossier's sync state: the record applied last and the head of its event chain."""
+    bulk.insert_rows(
+        SyncState,
+        ["dossier", "system", "event_at", "fingerprint", "last_seq", "last_hash"],
+        rows,
+        conflict=["dossier"],
+        update=["event_at", "fingerprint", "last_seq", "last_hash"],
+    )
+
+
 def _locked_dossiers(codes: list[str]) -> dict[str, dict[str, Any]]:
     clause, params = bulk.in_list(codes)
     lock = " FOR UPDATE OF d" if connection.features.has_select_for_update_of else ""
@@ -565,19 +586,8 @@ def _dossiers_apply_once(
         outcomes[index] = Outcome(record.code, "updated")
 
     if events:
-        written = bulk.insert_rows(
-            DossierEvent, _EVENT_FIELDS, [_event_row(e) for e in events], returning=["id", "dossier", "seq"]
-        )
-        ids = {(dossier_id, seq): pk for pk, dossier_id, seq in written}
-        for event in events:
-            event.id = ids[(event.dossier_id, event.seq)]
-        bulk.insert_rows(
-            SyncState,
-            ["dossier", "system", "event_at", "fingerprint", "last_seq", "last_hash"],
-            states,
-            conflict=["dossier"],
-            update=["event_at", "fingerprint", "last_seq", "last_hash"],
-        )
+        _events_write(events)
+        _heads_write(states)
 
     for index, _agency, rejection in rejections:
         outcomes[index] = _rejected(_code_of(records[index], raw_records[index], shape), rejection)
@@ -874,12 +884,7 @@ def _progress_apply_once(
             Dossier, "id", ["status", "updated_at"], [[pk, status, now] for pk, (status, _, _) in moved.items()]
         )
     if events:
-        written = bulk.insert_rows(
-            DossierEvent, _EVENT_FIELDS, [_event_row(e) for e in events], returning=["id", "dossier", "seq"]
-        )
-        ids = {(dossier_id, seq): pk for pk, dossier_id, seq in written}
-        for event in events:
-            event.id = ids[(event.dossier_id, event.seq)]
+        _events_write(events)
         state_rows = []
         for dossier_id, (seq, head) in heads.items():
             code = next(c for c, v in existing.items() if v["id"] == dossier_id)
@@ -887,13 +892,7 @@ def _progress_apply_once(
             if dossier_id in moved:
                 held_at, held_fingerprint = moved[dossier_id][1], moved[dossier_id][2]
             state_rows.append([dossier_id, system.id, held_at, held_fingerprint, seq, head])
-        bulk.insert_rows(
-            SyncState,
-            ["dossier", "system", "event_at", "fingerprint", "last_seq", "last_hash"],
-            state_rows,
-            conflict=["dossier"],
-            update=["event_at", "fingerprint", "last_seq", "last_hash"],
-        )
+        _heads_write(state_rows)
     for index, _agency, rejection in rejections:
         outcomes[index] = _rejected(_code_of(records[index], raw_records[index], shape), rejection)
     _quarantine(

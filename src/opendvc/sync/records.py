@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -371,43 +372,44 @@ def dossier_from_native(raw: Any) -> DossierRecord | Rejection:
     return record
 
 
-def progress_from_dvcqg(raw: Any) -> ProgressRecord | Rejection:
-    """A ``CapNhatTienDoHoSoMC`` record: who handled the dossier, when, and the status it reached."""
+#: The wire names of a progress record's fields: DVCQG (``CapNhatTienDoHoSoMC``) and native.
+_PROGRESS_DVCQG = ("MaHoSo", "ThoiDiemXuLy", "TrangThai", "NguoiXuLy", "ChucDanh", "PhongBanXuLy", "NoiDungXuLy")
+_PROGRESS_DVCQG_DATES = ("NgayBatDau", "NgayKetThucTheoQuyDinh")
+_PROGRESS_NATIVE = ("code", "at", "status", "handler", "title", "department", "content")
+_PROGRESS_NATIVE_DATES = ("started_at", "due_at")
+
+
+def _progress_from(
+    raw: Any, names: tuple[str, ...], dates: tuple[str, str], read_date: Callable[..., datetime | None]
+) -> ProgressRecord | Rejection:
+    """Who handled the dossier, when, and the status it reached — the same reading in both shapes."""
     if not isinstance(raw, dict):
         return Rejection("invalid_record", "object")
+    code, at, status, handler, title, department, content = names
     try:
         return ProgressRecord(
-            code=text(raw.get("MaHoSo"), "MaHoSo", limit=60, required=True).upper(),
-            at=wire_date(raw.get("ThoiDiemXuLy"), "ThoiDiemXuLy", required=True),  # type: ignore[arg-type]
-            status=small_int(raw.get("TrangThai"), "TrangThai", allowed=range(1, 11)),
-            handler=text(raw.get("NguoiXuLy"), "NguoiXuLy", limit=255),
-            title=text(raw.get("ChucDanh"), "ChucDanh", limit=255),
-            department=text(raw.get("PhongBanXuLy"), "PhongBanXuLy", limit=255),
-            content=text(raw.get("NoiDungXuLy"), "NoiDungXuLy", limit=2000),
-            started_at=wire_date(raw.get("NgayBatDau"), "NgayBatDau"),
-            due_at=wire_date(raw.get("NgayKetThucTheoQuyDinh"), "NgayKetThucTheoQuyDinh"),
+            code=text(raw.get(code), code, limit=60, required=True).upper(),
+            at=read_date(raw.get(at), at, required=True),  # type: ignore[arg-type]
+            status=small_int(raw.get(status), status, allowed=range(1, 11)),
+            handler=text(raw.get(handler), handler, limit=255),
+            title=text(raw.get(title), title, limit=255),
+            department=text(raw.get(department), department, limit=255),
+            content=text(raw.get(content), content, limit=2000),
+            started_at=read_date(raw.get(dates[0]), dates[0]),
+            due_at=read_date(raw.get(dates[1]), dates[1]),
         )
     except RecordError as error:
         return Rejection("invalid_record", str(error))
+
+
+def progress_from_dvcqg(raw: Any) -> ProgressRecord | Rejection:
+    """A ``CapNhatTienDoHoSoMC`` record (dates ``yyyyMMddHHmmss``)."""
+    return _progress_from(raw, _PROGRESS_DVCQG, _PROGRESS_DVCQG_DATES, wire_date)
 
 
 def progress_from_native(raw: Any) -> ProgressRecord | Rejection:
-    if not isinstance(raw, dict):
-        return Rejection("invalid_record", "object")
-    try:
-        return ProgressRecord(
-            code=text(raw.get("code"), "code", limit=60, required=True).upper(),
-            at=iso_date(raw.get("at"), "at", required=True),  # type: ignore[arg-type]
-            status=small_int(raw.get("status"), "status", allowed=range(1, 11)),
-            handler=text(raw.get("handler"), "handler", limit=255),
-            title=text(raw.get("title"), "title", limit=255),
-            department=text(raw.get("department"), "department", limit=255),
-            content=text(raw.get("content"), "content", limit=2000),
-            started_at=iso_date(raw.get("started_at"), "started_at"),
-            due_at=iso_date(raw.get("due_at"), "due_at"),
-        )
-    except RecordError as error:
-        return Rejection("invalid_record", str(error))
+    """A record of ``POST /api/v1/sync/progress`` (ISO 8601 dates)."""
+    return _progress_from(raw, _PROGRESS_NATIVE, _PROGRESS_NATIVE_DATES, iso_date)
 
 
 def record_code(raw: Any, key: str) -> str:
