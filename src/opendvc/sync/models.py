@@ -10,8 +10,11 @@ the national portal, written in the transaction of the change (the transactional
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +41,12 @@ class IntegratedSystem(models.Model):
         "agencies.Agency", verbose_name=_("cơ quan được đồng bộ"), blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(
+        _("lần gọi gần nhất"),
+        null=True,
+        blank=True,
+        help_text=_("Ghi lại nhiều nhất một lần mỗi phút, khi hệ thống gọi Cổng."),
+    )
 
     class Meta:
         verbose_name = _("hệ thống tích hợp")
@@ -51,8 +60,14 @@ class IntegratedSystem(models.Model):
 class SystemCredential(models.Model):
     """One secret of a system: a password for the DVCQG protocol or an OAuth2 client for the native API.
 
-    A rotation adds a new credential and sets ``expires_at`` on the old one: both work until then.
+    A rotation adds a new credential and sets ``expires_at`` on the old one: both work until then, and
+    after it the old one is revoked (sessions opened with it and tokens of its client end too).
     """
+
+    class State(models.TextChoices):
+        CURRENT = "current", _("Đang dùng")
+        GRACE = "grace", _("Đã thay, còn hiệu lực")
+        REVOKED = "revoked", _("Đã thu hồi")
 
     class Kind(models.TextChoices):
         PASSWORD = "password", _("Mật khẩu (giao thức DVCQG)")
@@ -79,11 +94,20 @@ class SystemCredential(models.Model):
     def __str__(self) -> str:
         return f"{self.system.code} {self.kind} {self.created_at:%Y-%m-%d}"
 
+    def state_at(self, moment: datetime) -> str:
+        if self.expires_at is None:
+            return self.State.CURRENT
+        return self.State.GRACE if self.expires_at > moment else self.State.REVOKED
+
 
 class SyncSession(models.Model):
     """A session token of the DVCQG protocol (``POST /api/dvcqg/auth``); only its SHA-256 is stored."""
 
     system = models.ForeignKey(IntegratedSystem, on_delete=models.CASCADE, related_name="sessions")
+    #: The password the session was opened with: when it is revoked, its sessions end with it.
+    credential = models.ForeignKey(
+        SystemCredential, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -159,6 +183,11 @@ class QuarantinedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system_id} {self.dossier_code} {self.reason}"
+
+    @property
+    def message(self) -> str:
+        """Why the record was refused, in the page's language (Vietnamese unless English is chosen)."""
+        return self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
 
 
 class OutboxEntry(models.Model):

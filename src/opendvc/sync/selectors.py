@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
 from opendvc.accounts.models import User
 from opendvc.accounts.selectors import officer_agency_ids
@@ -15,7 +16,7 @@ from opendvc.catalog.selectors import procedure_list_for_agency
 from opendvc.core.codes import CodeError, parse_agency_code, parse_tthc_code
 from opendvc.core.errors import NotFound
 from opendvc.dossiers.models import Dossier
-from opendvc.sync.models import IntegratedSystem, QuarantinedRecord
+from opendvc.sync.models import IntegratedSystem, QuarantinedRecord, SystemCredential
 from opendvc.sync.records import REASONS
 
 
@@ -103,6 +104,11 @@ class QualityRow:
     def message_en(self) -> str:
         return REASONS.get(self.reason, ("", self.reason, self.reason))[2]
 
+    @property
+    def message(self) -> str:
+        """The check's description in the page's language."""
+        return self.message_en if (get_language() or "vi").startswith("en") else self.message_vi
+
 
 def _visible_quarantine(
     *, user: User | None = None, system: IntegratedSystem | None = None
@@ -167,3 +173,92 @@ def quarantine_list(
     if after_id is not None:
         queryset = queryset.filter(id__lt=after_id)
     return list(queryset[: max(1, min(limit, 200))])
+
+
+def quarantined_record_get(*, user: User, record_id: int) -> QuarantinedRecord:
+    """One quarantined record, if the user may see it (the rule of the list); otherwise "not found",
+    so a record of another agency cannot be told from one that does not exist."""
+    record = _visible_quarantine(user=user).select_related("system").filter(pk=record_id).first()
+    if record is None:
+        raise NotFound(
+            "Không tìm thấy bản ghi bị giữ lại này.", "No such quarantined record.", code="quarantine_not_found"
+        )
+    return record
+
+
+# --- integrated systems (the operator page) ---------------------------------------------------------
+
+#: The permission of the operator page (Django's own, granted in the admin or through a group).
+MANAGE_PERMISSION = "sync.change_integratedsystem"
+
+
+def may_manage_systems(*, user: Any) -> bool:
+    """The portal's operators: staff accounts holding :data:`MANAGE_PERMISSION` (superusers hold all)."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff) and bool(
+        user.has_perm(MANAGE_PERMISSION)
+    )
+
+
+@dataclass(frozen=True)
+class CredentialRow:
+    kind: str
+    kind_label: str
+    identifier: str
+    created_at: Any
+    expires_at: Any
+    state: str
+    state_label: str
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    system: IntegratedSystem
+    scope: list[str]
+    credentials: list[CredentialRow]
+
+    @property
+    def current(self) -> list[CredentialRow]:
+        return [c for c in self.credentials if c.state != SystemCredential.State.REVOKED]
+
+
+def _system_rows(queryset: QuerySet[IntegratedSystem]) -> list[SystemRow]:
+    from django.utils import timezone
+
+    now = timezone.now()
+    rows = []
+    queryset = queryset.prefetch_related("scope_provinces", "scope_agencies", "credentials__application")
+    for system in queryset:
+        scope = [unit.name for unit in system.scope_provinces.all()] + [
+            f"{agency.code} {agency.name}" for agency in system.scope_agencies.all()
+        ]
+        credentials = []
+        for credential in sorted(system.credentials.all(), key=lambda c: (c.created_at, c.pk), reverse=True):
+            state = credential.state_at(now)
+            application = credential.application
+            credentials.append(
+                CredentialRow(
+                    kind=credential.kind,
+                    kind_label=str(credential.get_kind_display()),
+                    identifier=application.client_id if application is not None else system.code,
+                    created_at=credential.created_at,
+                    expires_at=credential.expires_at,
+                    state=state,
+                    state_label=str(SystemCredential.State(state).label),
+                )
+            )
+        rows.append(SystemRow(system, scope, credentials))
+    return rows
+
+
+def integrated_system_list(*, user: Any) -> list[SystemRow]:
+    """Every integrated system with its scope and credentials, for the portal's operators only."""
+    if not may_manage_systems(user=user):
+        return []
+    return _system_rows(IntegratedSystem.objects.order_by("code"))
+
+
+def integrated_system_get(*, user: Any, code: str) -> SystemRow:
+    rows = _system_rows(IntegratedSystem.objects.filter(code=code)) if may_manage_systems(user=user) else []
+    if not rows:
+        raise NotFound("Không tìm thấy hệ thống tích hợp.", "No such integrated system.", code="system_not_found")
+    return rows[0]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from opendvc.audit.models import AuditEntry
 from opendvc.audit.services import audit_record
 from opendvc.core.errors import ApiError
 from opendvc.dossiers.models import ApplicantKind, Dossier
-from opendvc.sync import apply
+from opendvc.sync import apply, selectors
 from opendvc.sync.models import IntegratedSystem, SyncSession, SystemCredential
 from opendvc.sync.records import (
     Rejection,
@@ -40,6 +41,11 @@ from opendvc.sync.records import (
 
 def _overlap() -> timedelta:
     return timedelta(seconds=int(getattr(settings, "SYNC_ROTATION_OVERLAP_SECONDS", 24 * 3600)))
+
+
+def rotation_overlap_hours() -> int:
+    """How long a replaced secret keeps working, in whole hours (shown on the operator page)."""
+    return int(_overlap().total_seconds() // 3600)
 
 
 def _session_lifetime() -> timedelta:
@@ -73,21 +79,127 @@ def integrated_system_create(
     return system
 
 
-def integrated_system_password_rotate(*, system: IntegratedSystem, password: str) -> SystemCredential:
+def integrated_system_password_rotate(
+    *, system: IntegratedSystem, password: str, actor: User | None = None
+) -> SystemCredential:
     """Add ``password``; the current ones stay valid for the overlap, then expire."""
     with transaction.atomic():
         now = timezone.now()
-        SystemCredential.objects.filter(
+        grace_until = now + _overlap()
+        replaced = SystemCredential.objects.filter(
             system=system, kind=SystemCredential.Kind.PASSWORD, expires_at__isnull=True
-        ).update(expires_at=now + _overlap())
+        ).update(expires_at=grace_until)
         credential = SystemCredential.objects.create(
             system=system, kind=SystemCredential.Kind.PASSWORD, secret_hash=make_password(password)
         )
-        audit_record(action="sync.password_rotate", object_type="integrated_system", object_id=system.code)
+        audit_record(
+            action="sync.password_rotate",
+            actor=actor,
+            object_type="integrated_system",
+            object_id=system.code,
+            data={"replaced": replaced, "grace_until": grace_until.isoformat()},
+        )
     return credential
 
 
-def integrated_system_oauth_client_create(*, system: IntegratedSystem) -> tuple[str, str]:
+@dataclass(frozen=True)
+class NewSecret:
+    """A secret just issued, shown once to the operator and never stored in clear."""
+
+    kind: str
+    identifier: str
+    secret: str
+    previous_valid_until: datetime | None
+
+
+def integrated_system_secret_issue(*, system: IntegratedSystem, kind: str, actor: User) -> NewSecret:
+    """Rotate one of the system's secrets from the operator page: a generated password for the DVCQG
+    protocol, or a new OAuth2 client for the native API. The secret is returned once; the ones it
+    replaces stay valid for ``SYNC_ROTATION_OVERLAP_SECONDS`` so the sender switches without downtime,
+    then are revoked."""
+    manage_check(user=actor)
+    if kind == SystemCredential.Kind.PASSWORD:
+        password = secrets.token_urlsafe(18)
+        had_current = _has_current(system, kind)
+        credential = integrated_system_password_rotate(system=system, password=password, actor=actor)
+        grace = credential.created_at + _overlap() if had_current else None
+        return NewSecret(kind, system.code, password, grace)
+    if kind == SystemCredential.Kind.OAUTH_CLIENT:
+        had_current = _has_current(system, kind)
+        client_id, secret = integrated_system_oauth_client_create(system=system, actor=actor)
+        grace = timezone.now() + _overlap() if had_current else None
+        return NewSecret(kind, client_id, secret, grace)
+    raise ApiError(
+        "invalid_credential_kind",
+        "Loại thông tin xác thực không hợp lệ.",
+        "Unknown kind of credential.",
+        status=422,
+    )
+
+
+def _has_current(system: IntegratedSystem, kind: str) -> bool:
+    return SystemCredential.objects.filter(system=system, kind=kind, expires_at__isnull=True).exists()
+
+
+def manage_check(*, user: User) -> None:
+    """Only the portal's operators (staff) holding the permission to change integrated systems may see
+    or change their credentials and status; every refusal is audited."""
+    if selectors.may_manage_systems(user=user):
+        return
+    audit_record(
+        action="sync.systems_manage",
+        actor=user if user.is_authenticated else None,
+        object_type="integrated_system",
+        outcome=AuditEntry.Outcome.REFUSED,
+        reason="permission_denied",
+    )
+    raise ApiError(
+        "permission_denied",
+        "Chỉ cán bộ vận hành Cổng có quyền quản lý hệ thống tích hợp mới làm được việc này.",
+        "Only portal operators allowed to manage integrated systems can do this.",
+        status=403,
+    )
+
+
+def integrated_system_status_set(
+    *, system: IntegratedSystem, status: str, actor: User, reason: str = ""
+) -> IntegratedSystem:
+    """Suspend a system's connection (every call and session refused at once, ``93`` on the DVCQG
+    protocol) or resume it. Suspending needs a reason, kept in the audit log."""
+    manage_check(user=actor)
+    reason = " ".join((reason or "").split())[:500]
+    if status not in IntegratedSystem.Status.values:
+        raise ApiError("invalid_status", "Trạng thái không hợp lệ.", "Unknown status.", status=422)
+    if status == IntegratedSystem.Status.SUSPENDED and not reason:
+        raise ApiError(
+            "reason_required",
+            "Nhập lý do tạm dừng kết nối (ví dụ: nghi lộ mật khẩu, hệ thống gửi dữ liệu sai hàng loạt).",
+            "Give the reason for suspending the connection (for example: a leaked password, mass bad data).",
+            status=422,
+        )
+    with transaction.atomic():
+        locked = IntegratedSystem.objects.select_for_update().get(pk=system.pk)
+        if locked.status == status:
+            raise ApiError(
+                "status_unchanged",
+                "Hệ thống đã ở trạng thái này.",
+                "The system already has this status.",
+                status=409,
+            )
+        previous = locked.status
+        locked.status = status
+        locked.save(update_fields=["status"])
+        audit_record(
+            action="sync.system_suspend" if status == IntegratedSystem.Status.SUSPENDED else "sync.system_resume",
+            actor=actor,
+            object_type="integrated_system",
+            object_id=locked.code,
+            data={"from": previous, "to": status, "reason": reason},
+        )
+    return locked
+
+
+def integrated_system_oauth_client_create(*, system: IntegratedSystem, actor: User | None = None) -> tuple[str, str]:
     """A new OAuth2 client (client-credentials grant) for the native API; returns ``(client_id, secret)``.
 
     The secret is shown once and stored hashed. Creating a second client is the rotation: the previous
@@ -109,7 +221,13 @@ def integrated_system_oauth_client_create(*, system: IntegratedSystem) -> tuple[
             skip_authorization=True,
         )
         SystemCredential.objects.create(system=system, kind=SystemCredential.Kind.OAUTH_CLIENT, application=application)
-        audit_record(action="sync.oauth_client_create", object_type="integrated_system", object_id=system.code)
+        audit_record(
+            action="sync.oauth_client_create",
+            actor=actor,
+            object_type="integrated_system",
+            object_id=system.code,
+            data={"client_id": application.client_id},
+        )
     return application.client_id, secret
 
 
@@ -165,15 +283,15 @@ def sync_session_open(*, username: str, password: str, ip: str | None = None) ->
     """``POST /api/dvcqg/auth``: a session token for an active system whose password is valid now."""
     now = timezone.now()
     system = IntegratedSystem.objects.filter(code=(username or "").strip().lower()).first()
-    valid = False
+    matched: SystemCredential | None = None
     if system is not None:
         credentials = SystemCredential.objects.filter(system=system, kind=SystemCredential.Kind.PASSWORD).filter(
             Q(expires_at__isnull=True) | Q(expires_at__gt=now)
         )
-        valid = any(check_password(password or "", c.secret_hash) for c in credentials)
+        matched = next((c for c in credentials if check_password(password or "", c.secret_hash)), None)
     else:
         make_password(password or "")  # the same work whether or not the name exists
-    if system is None or not valid:
+    if system is None or matched is None:
         audit_record(
             action="sync.session_open",
             object_type="integrated_system",
@@ -185,7 +303,9 @@ def sync_session_open(*, username: str, password: str, ip: str | None = None) ->
         raise _bad_credentials()
     _check_active(system)
     token = secrets.token_urlsafe(32)
-    SyncSession.objects.create(system=system, token_hash=_digest(token), expires_at=now + _session_lifetime())
+    SyncSession.objects.create(
+        system=system, credential=matched, token_hash=_digest(token), expires_at=now + _session_lifetime()
+    )
     audit_record(action="sync.session_open", object_type="integrated_system", object_id=system.code, ip=ip)
     return token
 
@@ -202,9 +322,13 @@ def _check_active(system: IntegratedSystem) -> None:
 
 def sync_session_authenticate(*, token: str) -> IntegratedSystem:
     session = (
-        SyncSession.objects.select_related("system").filter(token_hash=_digest(token or "")).first() if token else None
+        SyncSession.objects.select_related("system", "credential").filter(token_hash=_digest(token or "")).first()
+        if token
+        else None
     )
-    if session is None or session.expires_at <= timezone.now():
+    now = timezone.now()
+    revoked = session is not None and session.credential is not None and session.credential.state_at(now) == "revoked"
+    if session is None or session.expires_at <= now or revoked:
         raise _refused(
             "invalid_session",
             "Phiên kết nối không hợp lệ hoặc đã hết hạn; gọi /api/dvcqg/auth để lấy phiên mới.",
@@ -238,10 +362,15 @@ def oauth_token_authenticate(*, token: str) -> IntegratedSystem:
 
 
 def rate_check(*, system: IntegratedSystem) -> None:
-    """At most ``rate_limit_per_minute`` calls per system in each minute (a fixed window in the cache)."""
-    key = f"sync:rate:{system.pk}:{int(timezone.now().timestamp() // 60)}"
+    """At most ``rate_limit_per_minute`` calls per system in each minute (a fixed window in the cache);
+    every call goes through here, so it also keeps ``last_used_at``."""
+    now = timezone.now()
+    key = f"sync:rate:{system.pk}:{int(now.timestamp() // 60)}"
     if cache.add(key, 1, timeout=120):
         count = 1
+        # The first call of the minute (in this cache) says when the system last called: one small
+        # write a minute, whatever the call rate.
+        IntegratedSystem.objects.filter(pk=system.pk).update(last_used_at=now)
     else:
         try:
             count = cache.incr(key)
