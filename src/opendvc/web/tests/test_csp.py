@@ -8,6 +8,11 @@ from django.test import Client, override_settings
 
 pytestmark = pytest.mark.django_db
 
+
+def directives(header: str) -> set[str]:
+    return {part.strip() for part in header.split(";")}
+
+
 SITE_WIDE = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "https://anh.example.vn"]}}
 
 
@@ -25,8 +30,11 @@ def test_a_changed_policy_setting_is_served_at_once(client: Client) -> None:
     client.get("/livez")
     with override_settings(CONTENT_SECURITY_POLICY=SITE_WIDE, CONTENT_SECURITY_POLICY_REPORT_ONLY=SITE_WIDE):
         changed = client.get("/livez")
-    assert changed["Content-Security-Policy"] == "default-src 'self'; img-src 'self' https://anh.example.vn"
-    assert changed["Content-Security-Policy-Report-Only"] == changed["Content-Security-Policy"]
+    assert directives(changed["Content-Security-Policy"]) == {
+        "default-src 'self'",
+        "img-src 'self' https://anh.example.vn",
+    }
+    assert directives(changed["Content-Security-Policy-Report-Only"]) == directives(changed["Content-Security-Policy"])
     assert "form-action 'self'" in client.get("/livez")["Content-Security-Policy"]
 
 
