@@ -18,13 +18,15 @@ is received online ÷ received new in the period (indicator 3.3, without its res
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -277,32 +279,88 @@ def _procedure(code: str) -> Procedure:
 # --- Sums --------------------------------------------------------------------------------------------
 
 
+def _trend_months(period: Period) -> list[date]:
+    """The first days of the twelve calendar months that end with the period's last month."""
+    months: list[date] = []
+    cursor = period.end.replace(day=1)
+    for _ in range(TREND_MONTHS):
+        months.append(cursor)
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    months.reverse()
+    return months
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+
+
+@functools.cache
+def _sums_sql(*, table: str, time: str, group: str | None, scope: tuple[str, ...]) -> str:
+    """The statement of :func:`_sums` for a table, grouping and scope (identifiers from the models only).
+
+    Written as SQL once per shape rather than through the ORM: the four dozen filtered sums cost more
+    to compile on every page than the database takes to compute them.
+    """
+    received = "received_online + received_in_person + received_post"
+    resolved = "resolved_early + resolved_on_time + resolved_late"
+    columns = [f"COALESCE(SUM({name}) FILTER (WHERE {time} >= %(first)s), 0)" for name in FLOWS]
+    columns.append(f"COALESCE(SUM(open_delta) FILTER (WHERE {time} < %(first)s), 0)")
+    columns.append(f"COALESCE(SUM(open_delta) FILTER (WHERE {time} <= %(stock)s), 0)")
+    columns.append(f"COALESCE(SUM(overdue_delta) FILTER (WHERE {time} <= %(stock)s), 0)")
+    for i in range(TREND_MONTHS):
+        within = f"{time} >= %(month_{i})s AND {time} < %(month_{i + 1})s"
+        columns.append(f"COALESCE(SUM({received}) FILTER (WHERE {within}), 0)")
+        columns.append(f"COALESCE(SUM({resolved}) FILTER (WHERE {within}), 0)")
+    where = [f"{column} = %({column})s" for column in scope]
+    where.append(f"{time} <= %(last)s")
+    sql = f"SELECT {group or 'NULL'}, {', '.join(columns)} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
+    return sql + (f" GROUP BY {group}" if group else "")
+
+
 def _sums(
-    *, model: type[HalfMonthStat] | type[DailyStat], time: str, scope: Q, group: str | None, period: Period, as_of: date
-) -> dict[Any, Figures]:
-    """One query: flows inside the period, stocks at its start and at ``as_of``, per ``group``."""
+    *,
+    model: type[HalfMonthStat] | type[DailyStat],
+    scope: Mapping[str, int],
+    group: str | None,
+    period: Period,
+    as_of: date,
+) -> tuple[dict[Any, Figures], list[TrendPoint]]:
+    """One query: flows inside the period, stocks at its start and at ``as_of``, per ``group``, and the trend.
+
+    The trend — received (new) and resolved per calendar month over the twelve months that end with
+    the period — is read by the same scan (its rows are a subset of the stocks' rows) and summed over
+    the groups here.
+    """
     if model is HalfMonthStat:
-        first, last, stock_last = period.start, half_of(period.end), half_of(as_of)
+        time, first, last, stock_last = "half", period.start, half_of(period.end), half_of(as_of)
     else:
-        first, last, stock_last = period.start, period.end, as_of
-    inside = Q(**{f"{time}__gte": first, f"{time}__lte": last})
-    sums: dict[str, Any] = {name: Sum(name, filter=inside, default=0) for name in FLOWS}
-    sums["carried"] = Sum("open_delta", filter=Q(**{f"{time}__lt": first}), default=0)
-    sums["running"] = Sum("open_delta", filter=Q(**{f"{time}__lte": stock_last}), default=0)
-    sums["late"] = Sum("overdue_delta", filter=Q(**{f"{time}__lte": stock_last}), default=0)
-    rows = model.objects.filter(scope, **{f"{time}__lte": last})
-    found: list[dict[Any, Any]] = list(rows.values(group).annotate(**sums)) if group else [rows.aggregate(**sums)]
+        time, first, last, stock_last = "day", period.start, period.end, as_of
+    months = _trend_months(period)
+    sql = _sums_sql(table=model._meta.db_table, time=time, group=group, scope=tuple(scope))
+    adapt = connection.ops.adapt_datefield_value
+    params: dict[str, Any] = {"first": adapt(first), "last": adapt(last), "stock": adapt(stock_last), **scope}
+    for i, month in enumerate([*months, _next_month(months[-1])]):
+        params[f"month_{i}"] = adapt(month)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    flows = len(FLOWS)
     result: dict[Any, Figures] = {}
+    trend = [[0, 0] for _ in months]
     for row in found:
-        result[row[group] if group else None] = Figures(
-            carried_over=row["carried"],
-            in_progress=row["running"],
-            overdue=row["late"],
-            flows={name: int(row[name]) for name in FLOWS},
+        values = [int(value) for value in row[1:]]
+        result[row[0]] = Figures(
+            carried_over=values[flows],
+            in_progress=values[flows + 1],
+            overdue=values[flows + 2],
+            flows=dict(zip(FLOWS, values[:flows], strict=True)),
         )
+        for i, point in enumerate(trend):
+            point[0] += values[flows + 3 + 2 * i]
+            point[1] += values[flows + 4 + 2 * i]
     if model is HalfMonthStat and as_of < stock_last + _half_length(stock_last) - timedelta(days=1):
         # The half month of ``as_of`` also holds overdue predictions for its days still to come.
-        ahead = DailyStat.objects.filter(scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
+        ahead = DailyStat.objects.filter(**scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
         grouped = (
             ahead.values(group).annotate(ahead=Sum("overdue_delta"))
             if group
@@ -312,39 +370,14 @@ def _sums(
             figures = result.get(row.get(group) if group else None)
             if figures is not None:
                 figures.overdue -= int(row["ahead"] or 0)
-    return result
+    points = [TrendPoint(month=m, received=r, resolved=s) for m, (r, s) in zip(months, trend, strict=True)]
+    return result, points
 
 
 def _half_length(half: date) -> timedelta:
     if half.day == 1:
         return timedelta(days=14)
     return timedelta(days=calendar.monthrange(half.year, half.month)[1] - 14)
-
-
-def _trend(*, model: type[HalfMonthStat] | type[DailyStat], time: str, scope: Q, period: Period) -> list[TrendPoint]:
-    """Received (new) and resolved per calendar month, over the twelve months that end with the period."""
-    end = period.end
-    months: list[date] = []
-    cursor = end.replace(day=1)
-    for _ in range(TREND_MONTHS):
-        months.append(cursor)
-        cursor = (cursor - timedelta(days=1)).replace(day=1)
-    months.reverse()
-    totals = {month: [0, 0] for month in months}
-    rows = (
-        model.objects.filter(scope, **{f"{time}__gte": months[0], f"{time}__lte": end})
-        .values(time)
-        .annotate(
-            received=Sum("received_online") + Sum("received_in_person") + Sum("received_post"),
-            resolved=Sum("resolved_early") + Sum("resolved_on_time") + Sum("resolved_late"),
-        )
-    )
-    for row in rows:
-        month = row[time].replace(day=1)
-        if month in totals:
-            totals[month][0] += int(row["received"] or 0)
-            totals[month][1] += int(row["resolved"] or 0)
-    return [TrendPoint(month=m, received=r, resolved=s) for m, (r, s) in totals.items()]
 
 
 def _ordered(rows: Iterable[Row]) -> list[Row]:
@@ -372,8 +405,9 @@ def statistics_for(
             parents.append(("province", unit.province.code, unit.province.name))
         if procedure is not None:
             proc = _procedure(procedure)
-            scope = Q(agency_id=unit.pk, procedure_id=proc.pk)
-            totals = _sums(model=DailyStat, time="day", scope=scope, group=None, **common).get(None, Figures())
+            scope = {"agency_id": unit.pk, "procedure_id": proc.pk}
+            sums, trend = _sums(model=DailyStat, scope=scope, group=None, **common)
+            totals = sums.get(None, Figures())
             parents.append(("agency", unit.code, unit.name))
             return Statistics(
                 level="procedure",
@@ -382,12 +416,12 @@ def statistics_for(
                 totals=totals,
                 children=[],
                 child_level=None,
-                trend=_trend(model=DailyStat, time="day", scope=scope, period=period),
+                trend=trend,
                 parents=parents,
                 **common,
             )
-        scope = Q(agency_id=unit.pk)
-        by_procedure = _sums(model=DailyStat, time="day", scope=scope, group="procedure_id", **common)
+        scope = {"agency_id": unit.pk}
+        by_procedure, trend = _sums(model=DailyStat, scope=scope, group="procedure_id", **common)
         names = {
             p.pk: (p.code, p.current_version.name if p.current_version else p.code)
             for p in Procedure.objects.select_related("current_version").filter(pk__in=list(by_procedure))
@@ -399,14 +433,14 @@ def statistics_for(
             name=unit.name,
             children=children,
             child_level="procedure",
-            trend=_trend(model=DailyStat, time="day", scope=scope, period=period),
+            trend=trend,
             parents=parents,
             **common,
         )
     if province is not None:
         unit_p = _province(province)
-        scope = Q(province_id=unit_p.pk)
-        by_agency = _sums(model=HalfMonthStat, time="half", scope=scope, group="agency_id", **common)
+        scope = {"province_id": unit_p.pk}
+        by_agency, trend = _sums(model=HalfMonthStat, scope=scope, group="agency_id", **common)
         agencies = {a.pk: (a.code, a.name) for a in Agency.objects.filter(pk__in=list(by_agency)).only("code", "name")}
         children = [
             Row(code=agencies[k][0], name=agencies[k][1], figures=f) for k, f in by_agency.items() if k in agencies
@@ -417,11 +451,11 @@ def statistics_for(
             name=unit_p.name,
             children=children,
             child_level="agency",
-            trend=_trend(model=HalfMonthStat, time="half", scope=scope, period=period),
+            trend=trend,
             parents=[("national", "", "")],
             **common,
         )
-    by_province = _sums(model=HalfMonthStat, time="half", scope=Q(), group="province_id", **common)
+    by_province, trend = _sums(model=HalfMonthStat, scope={}, group="province_id", **common)
     units = {
         u.pk: (u.code, u.name)
         for u in AdministrativeUnit.objects.filter(pk__in=[k for k in by_province if k is not None]).only(
@@ -437,7 +471,7 @@ def statistics_for(
         name=gettext("Cả nước"),
         children=children,
         child_level="province",
-        trend=_trend(model=HalfMonthStat, time="half", scope=Q(), period=period),
+        trend=trend,
         parents=[],
         **common,
     )

@@ -81,6 +81,6 @@ def test_province_page_reads_a_fixed_number_of_queries(world, clock) -> None:
         assert client.get("/thong-ke/tinh/01/?period=month&year=2026&number=11").status_code == 200
     with CaptureQueriesContext(connection) as past:
         assert client.get("/thong-ke/tinh/01/?period=month&year=2026&number=10&window=report").status_code == 200
-    # province, sums by agency, overdue ahead of today (running period only), agency names, trend
-    assert len(month) == 5
-    assert len(past) == 4
+    # province, sums by agency with the trend, overdue ahead of today (running period only), agency names
+    assert len(month) == 4
+    assert len(past) == 3
