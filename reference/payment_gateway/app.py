@@ -11,6 +11,15 @@
   (``GET <portal>/payments/vnpay/ipn``) and the signed return; ``querydr`` at
   ``POST /vnpay/merchant_webapi/api/transaction``.
 
+Refunds, each signed like the protocol's other messages and idempotent by the merchant's refund
+reference (the same reference again answers the first result; the money goes back once):
+``POST /sandbox/refunds``; VNPay ``vnp_Command=refund`` (``vnp_TransactionType`` 02 full, 03 partial)
+at the ``querydr`` address, HMAC-SHA512 over ``vnp_RequestId|vnp_Version|vnp_Command|vnp_TmnCode|
+vnp_TransactionType|vnp_TxnRef|vnp_Amount|vnp_TransactionNo|vnp_TransactionDate|vnp_CreateBy|
+vnp_CreateDate|vnp_IpAddr|vnp_OrderInfo``; the Payment Platform ``LoaiBanTin=REFUND`` (our reading
+of 1.0.6, see docs/payments.md). Only a paid transaction is refunded, never beyond its amount.
+``GET /refunds/<ref>`` lists the refunds of a transaction.
+
 On the pay page the payer picks **success**, **failure**, **cancel** or **timeout**. Timeout means
 the bank session ran out: nothing is sent to the portal and the transaction stays unpaid; a QUERY
 later answers that it expired. The hidden field ``deliver=0`` (tests only) takes the money but loses
@@ -58,6 +67,8 @@ CREATE TABLE IF NOT EXISTS orders (reference TEXT PRIMARY KEY, protocol TEXT NOT
 CREATE TABLE IF NOT EXISTS notifications (id INTEGER PRIMARY KEY AUTOINCREMENT, reference TEXT NOT NULL,
     at REAL NOT NULL, method TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL, status INTEGER NOT NULL,
     answer TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refunds (refund_reference TEXT PRIMARY KEY, reference TEXT NOT NULL, amount INTEGER NOT NULL,
+    status TEXT NOT NULL, code TEXT NOT NULL, transaction_no TEXT NOT NULL, at REAL NOT NULL);
 """
 PP_VERSION = "1.0.6"
 PP_CALLBACK_FIELDS = (
@@ -96,6 +107,40 @@ VNPAY_QUERY_FIELDS = (
     "vnp_CreateDate",
     "vnp_IpAddr",
     "vnp_OrderInfo",
+)
+VNPAY_REFUND_FIELDS = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionType",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_TransactionNo",
+    "vnp_TransactionDate",
+    "vnp_CreateBy",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+PP_REFUND_FIELDS = (
+    "MaDoiTac",
+    "MaThamChieu",
+    "MaYeuCauHoanTien",
+    "MaGiaoDich",
+    "SoTien",
+    "MaTienTe",
+    "ThoiGianGD",
+)
+PP_REFUND_ANSWER_FIELDS = (
+    "LoaiBanTin",
+    "MaLoi",
+    "MaDoiTac",
+    "MaThamChieu",
+    "MaYeuCauHoanTien",
+    "SoTien",
+    "MaGiaoDichHoanTien",
+    "ThoiGianGD",
 )
 VNPAY_ANSWER_FIELDS = (
     "vnp_ResponseId",
@@ -257,6 +302,148 @@ class PaymentGateway:
             )
         return self.notifications(Request("GET", "", {}, {}, {}, b""), reference)
 
+    # --- refunds ------------------------------------------------------------------------------------
+
+    def _refund(self, *, protocol: str, refund_reference: str, reference: str, amount: int) -> dict[str, Any]:
+        """Return ``amount`` of a paid transaction once per ``refund_reference``: ``status`` done or refused."""
+        known = self.db.execute(
+            "SELECT reference, amount, status, code, transaction_no FROM refunds WHERE refund_reference = ?",
+            (refund_reference,),
+        ).fetchone()
+        if known is not None:
+            if (known[0], known[1]) != (reference, amount):
+                return {"status": "refused", "code": "reference_reused", "transaction": ""}
+            return {"status": known[2], "code": known[3], "transaction": known[4]}
+        order = self._order(reference)
+        if order is None or order["protocol"] != protocol:
+            return {"status": "refused", "code": "not_found", "transaction": ""}
+        returned = self.db.execute(
+            "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE reference = ? AND status = 'done'", (reference,)
+        ).fetchone()[0]
+        if order["status"] != "succeeded":
+            outcome = {"status": "refused", "code": "not_paid", "transaction": ""}
+        elif amount <= 0 or returned + amount > order["amount"]:
+            outcome = {
+                "status": "refused",
+                "code": "over_amount" if not returned else "already_refunded",
+                "transaction": "",
+            }
+        else:
+            outcome = {"status": "done", "code": "00", "transaction": f"RF{int(time.time() * 1000) % 10**12:012d}"}
+        self.db.execute(
+            "INSERT OR IGNORE INTO refunds (refund_reference, reference, amount, status, code, transaction_no, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                refund_reference,
+                reference,
+                amount,
+                outcome["status"],
+                outcome["code"],
+                outcome["transaction"],
+                time.time(),
+            ),
+        )
+        return outcome
+
+    def refunds(self, reference: str) -> Response:
+        rows = self.db.execute(
+            "SELECT refund_reference, amount, status, code, transaction_no FROM refunds WHERE reference = ?"
+            " ORDER BY at",
+            (reference,),
+        ).fetchall()
+        keys = ("refund_reference", "amount", "status", "code", "transaction")
+        return json_response({"refunds": [dict(zip(keys, row, strict=True)) for row in rows]})
+
+    def sandbox_refund(self, request: Request) -> Response:
+        try:
+            body = request.json()
+            fields = [str(body[k]) for k in ("merchant", "refund_reference", "reference", "amount", "currency")]
+            amount = int(body["amount"])
+        except (ValueError, KeyError, TypeError):
+            return json_response({"error": "invalid_request"}, 400)
+        if not same(str(body.get("signature", "")), hmac_hex(self.sandbox_secret, "|".join(fields))):
+            return json_response({"error": "bad_signature"}, 401)
+        outcome = self._refund(protocol="sandbox", refund_reference=fields[1], reference=fields[2], amount=amount)
+        answer = {"refund_reference": fields[1], "reference": fields[2], "amount": amount, **outcome}
+        text = "|".join(str(answer[k]) for k in ("refund_reference", "reference", "status", "amount", "code"))
+        answer["signature"] = hmac_hex(self.sandbox_secret, text)
+        return json_response(answer)
+
+    def pp_refund(self, body: Mapping[str, Any]) -> Response:
+        expected = pp_sum(["REFUND", PP_VERSION, *(body.get(k, "") for k in PP_REFUND_FIELDS)], self.pp_secret)
+        if not same(str(body.get("MaXacThuc", "")), expected):
+            return json_response({"MaLoi": "97", "MoTaLoi": "Sai mã xác thực"})
+        try:
+            amount = int(str(body.get("SoTien", "")))
+        except ValueError:
+            return json_response({"MaLoi": "04", "MoTaLoi": "Số tiền không hợp lệ"})
+        refund_reference = str(body.get("MaYeuCauHoanTien", ""))
+        outcome = self._refund(
+            protocol="pp", refund_reference=refund_reference, reference=str(body.get("MaThamChieu", "")), amount=amount
+        )
+        codes = {"not_found": "01", "over_amount": "04", "already_refunded": "05", "not_paid": "06"}
+        code = "00" if outcome["status"] == "done" else codes.get(outcome["code"], "05")
+        answer = {
+            "LoaiBanTin": "REFUND",
+            "MaLoi": code,
+            "MaDoiTac": self.pp_partner,
+            "MaThamChieu": str(body.get("MaThamChieu", "")),
+            "MaYeuCauHoanTien": refund_reference,
+            "SoTien": str(amount),
+            "MaGiaoDichHoanTien": outcome["transaction"],
+            "ThoiGianGD": wire_now(),
+            "TrangThaiHoanTien": "00" if code == "00" else "",
+            "MoTaLoi": "Hoàn tiền thành công" if code == "00" else f"Không hoàn tiền được ({outcome['code']})",
+        }
+        answer["MaXacThuc"] = pp_sum((answer[k] for k in PP_REFUND_ANSWER_FIELDS), self.pp_secret)
+        return json_response(answer)
+
+    def vnpay_refund(self, body: Mapping[str, Any]) -> Response:
+        text = "|".join(str(body.get(k, "")) for k in VNPAY_REFUND_FIELDS)
+        if not same(str(body.get("vnp_SecureHash", "")), hmac_hex(self.vnp_secret, text, hashlib.sha512)):
+            return json_response({"vnp_ResponseCode": "97", "vnp_Message": "Invalid Checksum"})
+        if body.get("vnp_TmnCode") != self.vnp_tmn:
+            return json_response({"vnp_ResponseCode": "02", "vnp_Message": "Invalid TmnCode"})
+        try:
+            amount = int(str(body.get("vnp_Amount", "")))
+        except ValueError:
+            return json_response({"vnp_ResponseCode": "03", "vnp_Message": "Invalid format"})
+        order = self._order(str(body.get("vnp_TxnRef", "")))
+        if order is None or order["protocol"] != "vnpay":
+            return json_response({"vnp_ResponseCode": "91", "vnp_Message": "Transaction not found"})
+        kind = str(body.get("vnp_TransactionType", ""))
+        if amount % 100 or kind not in ("02", "03") or (kind == "02" and amount // 100 != order["amount"]):
+            return json_response({"vnp_ResponseCode": "03", "vnp_Message": "Invalid amount or type"})
+        if str(body.get("vnp_TransactionNo", "")) != order["transaction"]:
+            return json_response({"vnp_ResponseCode": "91", "vnp_Message": "Transaction not found"})
+        outcome = self._refund(
+            protocol="vnpay",
+            refund_reference=str(body.get("vnp_RequestId", "")),
+            reference=order["reference"],
+            amount=amount // 100,
+        )
+        if outcome["status"] != "done":
+            return json_response({"vnp_ResponseCode": "95", "vnp_Message": f"Refund refused: {outcome['code']}"})
+        answer = {
+            "vnp_ResponseId": outcome["transaction"],
+            "vnp_Command": "refund",
+            "vnp_ResponseCode": "00",
+            "vnp_Message": "Refund success",
+            "vnp_TmnCode": self.vnp_tmn,
+            "vnp_TxnRef": order["reference"],
+            "vnp_Amount": str(amount),
+            "vnp_BankCode": order["bank_code"] or BANK,
+            "vnp_PayDate": wire_now(),
+            "vnp_TransactionNo": order["transaction"],
+            "vnp_TransactionType": kind,
+            "vnp_TransactionStatus": "05",
+            "vnp_OrderInfo": str(body.get("vnp_OrderInfo", "")),
+        }
+        answer["vnp_SecureHash"] = hmac_hex(
+            self.vnp_secret, "|".join(str(answer[k]) for k in VNPAY_ANSWER_FIELDS), hashlib.sha512
+        )
+        return json_response(answer)
+
     # --- the pay page --------------------------------------------------------------------------------
 
     def _pay_page(self, order: dict[str, Any], action: str, bill: str = "") -> Response:
@@ -397,6 +584,8 @@ class PaymentGateway:
             return json_response({"MaLoi": "99", "MoTaLoi": "Bản tin không đúng định dạng"}, 400)
         if body.get("PhienBan") != PP_VERSION or body.get("MaDoiTac") != self.pp_partner:
             return json_response({"MaLoi": "99", "MoTaLoi": "Phiên bản hoặc mã đối tác không đúng"})
+        if kind == "REFUND":
+            return self.pp_refund(body)
         if kind == "INIT":
             expected = pp_sum(["INIT", PP_VERSION, *(body.get(k, "") for k in PP_INIT_FIELDS)], self.pp_secret)
             if not same(str(body.get("MaXacThuc", "")), expected):
@@ -532,6 +721,10 @@ class PaymentGateway:
             body = request.json()
         except ValueError:
             return json_response({"vnp_ResponseCode": "03", "vnp_Message": "Invalid format"})
+        if not isinstance(body, dict):
+            return json_response({"vnp_ResponseCode": "03", "vnp_Message": "Invalid format"})
+        if body.get("vnp_Command") == "refund":
+            return self.vnpay_refund(body)
         if not same(
             str(body.get("vnp_SecureHash", "")),
             hmac_hex(self.vnp_secret, "|".join(str(body.get(k, "")) for k in VNPAY_QUERY_FIELDS), hashlib.sha512),
@@ -580,6 +773,8 @@ class PaymentGateway:
             return json_response({"status": "ok"})
         if method == "POST" and path == "/sandbox/orders":
             return self.sandbox_create(request)
+        if method == "POST" and path == "/sandbox/refunds":
+            return self.sandbox_refund(request)
         if method == "POST" and path == "/pp/api":
             return self.pp_api(request)
         if method == "GET" and path == "/vnpay/paymentv2/vpcpay.html":
@@ -599,6 +794,8 @@ class PaymentGateway:
             return self._pay_page(order, f"/{parts[0]}/pay/{parts[2]}")
         if method == "GET" and len(parts) == 3 and parts[:2] == ["sandbox", "orders"]:
             return self.sandbox_query(request, parts[2])
+        if method == "GET" and len(parts) == 2 and parts[0] == "refunds":
+            return self.refunds(parts[1])
         if method == "GET" and len(parts) == 2 and parts[0] == "notifications":
             return self.notifications(request, parts[1])
         if method == "POST" and len(parts) == 3 and parts[0] == "notifications" and parts[2] == "resend":

@@ -263,6 +263,7 @@ PERIODIC_JOBS: list[tuple[str, int, str]] = [
     ("attachments_purge_unbound", 3600, "opendvc.dossiers.services.attachment_purge_unbound"),
     ("sync_outbox_send", 30, "opendvc.sync.outbound.outbox_send_job"),
     ("payments_pending_resolve", 120, "opendvc.payments.services.payments_pending_resolve_job"),
+    ("payments_outbound", 60, "opendvc.payments.outbound.payments_outbound_job"),
 ]
 
 # --- Identity and single sign-on (docs/identity.md) ------------------------------------------------
@@ -376,6 +377,10 @@ PAYMENT_PROVIDERS: dict[str, list[str]] = {
 PAYMENT_ORDER_MINUTES = {"*": 15, "vietqr": int(os.environ.get("OPENDVC_VIETQR_ORDER_MINUTES", str(3 * 24 * 60)))}
 # An open order is asked about (QUERY) once it is this old and its callback has not come.
 PAYMENT_QUERY_AFTER_SECONDS = int(os.environ.get("OPENDVC_PAYMENT_QUERY_AFTER_SECONDS", "60"))
+# Refunds and reports to an obligation's source not yet acknowledged are sent again after this delay,
+# doubled per attempt up to the maximum.
+PAYMENT_OUTBOUND_RETRY_SECONDS = int(os.environ.get("OPENDVC_PAYMENT_OUTBOUND_RETRY_SECONDS", "60"))
+PAYMENT_OUTBOUND_RETRY_MAX_SECONDS = int(os.environ.get("OPENDVC_PAYMENT_OUTBOUND_RETRY_MAX_SECONDS", "3600"))
 PAYMENT_SANDBOX_MERCHANT = os.environ.get("OPENDVC_SANDBOX_MERCHANT", "OPENDVC")
 PAYMENT_SANDBOX_SECRET = os.environ.get("OPENDVC_SANDBOX_SECRET", "opendvc-sandbox-development-secret")
 PAYMENT_PP_PARTNER = os.environ.get("OPENDVC_PP_PARTNER", "OPENDVC")

@@ -1,4 +1,5 @@
-"""The accountant's pages: the day's collections, the reconciliation with each provider, statement upload.
+"""The accountant's pages: the day's collections, the reconciliation with each provider, statement upload,
+and the refunds (each one's state; send it again, or record a bank transfer returned by hand).
 
 Only officers with the accountant role (``accounts.OfficerRole.ACCOUNTANT``) see them, and only for
 the agencies where they hold it; anyone else gets the 403 page.
@@ -10,7 +11,7 @@ from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +24,9 @@ from opendvc.accounts.selectors import officer_agency_ids
 from opendvc.agencies.models import Agency
 from opendvc.core.errors import ApiError
 from opendvc.dossiers_web.views.common import audited, current_user, error_text
-from opendvc.payments import selectors, services
+from opendvc.payments import outbound, selectors, services
 from opendvc.payments.forms import PROVIDER_LABELS, StatementForm
+from opendvc.payments.models import RefundStatus
 from opendvc.payments.providers.registry import provider_get
 
 
@@ -147,3 +149,74 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
     )
     day = results[0].booked_on if results else timezone.localdate()
     return redirect(f"{reverse('payments:reconciliation')}?kenh=vietqr&ngay={day:%d/%m/%Y}")
+
+
+def _refund_in_scope(request: HttpRequest, reference: str) -> tuple[set[int], bool]:
+    agency_ids = _accountant_agencies(request)
+    known = selectors.refund_for_agencies(reference=reference, agency_ids=agency_ids) is not None
+    return agency_ids, known
+
+
+@login_required
+@require_safe
+def refunds(request: HttpRequest) -> HttpResponse:
+    """Every refund of the accountant's agencies, newest first, with its state and what to do."""
+    agency_ids = _accountant_agencies(request)
+    if not agency_ids:
+        return _forbidden(request)
+    context = {
+        "refunds": selectors.refunds_for(agency_ids=agency_ids)[:500],
+        "manual": [name for name in dict(_providers()) if not provider_get(name).can_refund],
+    }
+    return render(request, "payments/refunds.html", context)
+
+
+@login_required
+@require_POST
+def refund_send(request: HttpRequest, reference: str) -> HttpResponse:
+    """Send a refund to its provider now (again after a refusal); the provider refunds it once."""
+    agency_ids, known = _refund_in_scope(request, reference)
+    if not agency_ids:
+        return _forbidden(request)
+    if not known:
+        raise Http404("refund_not_found")
+    try:
+        with audited(request):
+            refund = outbound.refund_send(reference=reference, actor=current_user(request))
+    except ApiError as problem:
+        messages.error(request, error_text(problem))
+    else:
+        if refund.status == RefundStatus.DONE:
+            messages.success(request, _("Kênh thanh toán đã hoàn tiền cho người nộp (%(ref)s).") % {"ref": reference})
+        elif refund.status == RefundStatus.FAILED:
+            messages.error(
+                request,
+                _("Kênh thanh toán không hoàn tiền (%(code)s); kiểm tra với kênh rồi gửi lại.")
+                % {"code": refund.last_error},
+            )
+        else:
+            messages.warning(request, _("Kênh thanh toán chưa trả lời; yêu cầu sẽ được gửi lại tự động."))
+    return redirect("payments:refunds")
+
+
+@login_required
+@require_POST
+def refund_record(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record a bank transfer the accountant returned by hand (VietQR payments)."""
+    agency_ids, known = _refund_in_scope(request, reference)
+    if not agency_ids:
+        return _forbidden(request)
+    if not known:
+        raise Http404("refund_not_found")
+    try:
+        with audited(request):
+            outbound.refund_record_manual(
+                reference=reference,
+                actor=current_user(request),
+                bank_transaction=request.POST.get("bank_transaction", ""),
+            )
+    except ApiError as problem:
+        messages.error(request, error_text(problem))
+    else:
+        messages.success(request, _("Đã ghi nhận khoản hoàn trả %(ref)s.") % {"ref": reference})
+    return redirect("payments:refunds")

@@ -69,20 +69,23 @@ def vnpay_ipn(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"RspCode": code, "Message": MESSAGES[code]})
 
 
+def _json_callback(request: HttpRequest, *, provider: str, code_key: str, message_key: str) -> JsonResponse:
+    """A JSON confirmation POSTed by a provider, answered in that provider's own two fields."""
+    body = _json_body(request)
+    code = "99" if body is None else inbound_apply(provider=provider, payload=body, source="callback")
+    return JsonResponse({code_key: code, message_key: MESSAGES[code]})
+
+
 @csrf_exempt
 @require_POST
 def sandbox_callback(request: HttpRequest) -> JsonResponse:
-    body = _json_body(request)
-    code = "99" if body is None else inbound_apply(provider="sandbox", payload=body, source="callback")
-    return JsonResponse({"code": code, "message": MESSAGES[code]})
+    return _json_callback(request, provider="sandbox", code_key="code", message_key="message")
 
 
 @csrf_exempt
 @require_POST
 def national_callback(request: HttpRequest) -> JsonResponse:
-    body = _json_body(request)
-    code = "99" if body is None else inbound_apply(provider="national", payload=body, source="callback")
-    return JsonResponse({"MaLoi": code, "MoTaLoi": MESSAGES[code]})
+    return _json_callback(request, provider="national", code_key="MaLoi", message_key="MoTaLoi")
 
 
 @csrf_exempt

@@ -143,3 +143,80 @@ class StatementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bank_transaction} {self.amount}"
+
+
+class RefundStatus(models.TextChoices):
+    REQUESTED = "requested", _("Đã yêu cầu hoàn tiền")
+    DONE = "done", _("Đã hoàn tiền")
+    FAILED = "failed", _("Hoàn tiền không thành công")
+
+
+class Refund(models.Model):
+    """Money to return for an order paid for an obligation already paid (two tabs, two payments).
+
+    Its own lifecycle: ``requested`` (sent, or waiting to be sent again while the provider does not
+    answer) → ``done`` (the provider, or for a bank transfer the accountant, returned the money) or
+    ``failed`` (the provider refused; the accountant may send it again). ``reference`` is the
+    idempotency key the provider sees: sending the same refund twice returns the money once.
+    """
+
+    reference = models.CharField(_("mã yêu cầu hoàn tiền"), max_length=32, unique=True)
+    order = models.OneToOneField(PaymentOrder, on_delete=models.PROTECT, related_name="refund")
+    provider = models.CharField(_("kênh thanh toán"), max_length=32)
+    amount = models.BigIntegerField(_("số tiền"))
+    currency = models.CharField(_("loại tiền"), max_length=3, default="VND")
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=RefundStatus.choices, default=RefundStatus.REQUESTED
+    )
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"), null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    provider_reference = models.CharField(_("mã hoàn tiền của kênh"), max_length=64, blank=True)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"))
+    done_at = models.DateTimeField(_("hoàn tiền lúc"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu hoàn tiền")
+        verbose_name_plural = _("yêu cầu hoàn tiền")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=Q(status="requested"), name="payments_refund_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SourceReport(models.Model):
+    """The outbox of payments to tell a standalone obligation's source system (the fine is paid).
+
+    Written in the transaction that confirms the payment, so a payment is never confirmed without it;
+    sent by the periodic job until the source acknowledges it. The source is idempotent by the
+    order's reference, so a report sent twice (an answer lost on the way back) counts once.
+    """
+
+    obligation = models.OneToOneField(Obligation, on_delete=models.PROTECT, related_name="source_report")
+    order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="+")
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lại lúc"))
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    #: The source's answer once it gave one: ``recorded``, ``already_recorded`` or a refusal's code.
+    answer = models.CharField(_("trả lời của hệ thống nguồn"), max_length=32, blank=True)
+    sent_at = models.DateTimeField(_("đã báo lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("báo nộp tiền về hệ thống nguồn")
+        verbose_name_plural = _("báo nộp tiền về hệ thống nguồn")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=Q(sent_at__isnull=True), name="payments_source_report_due_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} ← {self.order}"

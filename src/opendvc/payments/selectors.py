@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from opendvc.accounts.models import User
 from opendvc.accounts.selectors import officer_agency_ids
-from opendvc.payments.models import Obligation, OrderStatus, PaymentEvent, PaymentOrder, StatementLine
+from opendvc.payments.models import Obligation, OrderStatus, PaymentEvent, PaymentOrder, Refund, StatementLine
 
 
 def order_exists(*, reference: str, provider: str) -> bool:
@@ -117,3 +117,16 @@ def order_start(*, order: PaymentOrder) -> dict[str, str]:
     event = PaymentEvent.objects.filter(order=order, action="pending").order_by("id").first()
     data = event.data if event is not None else {}
     return {"redirect_url": str(data.get("redirect_url", "")), "qr_payload": str(data.get("qr_payload", ""))}
+
+
+def refunds_for(*, agency_ids: set[int]) -> QuerySet[Refund]:
+    """The refunds of the agencies' orders, newest first (the accountant's refunds page)."""
+    return (
+        Refund.objects.select_related("order", "order__obligation")
+        .filter(order__obligation__agency_id__in=agency_ids)
+        .order_by("-requested_at")
+    )
+
+
+def refund_for_agencies(*, reference: str, agency_ids: set[int]) -> Refund | None:
+    return refunds_for(agency_ids=agency_ids).filter(reference=reference).first()

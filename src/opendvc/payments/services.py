@@ -8,7 +8,7 @@ Rules every transition keeps (DESIGN.md §5, "Nothing lost"):
   ``duplicate``); a late failure never overwrites a success (outcome ``ignored``);
 - an obligation is paid at most once: the obligation row is locked before an order succeeds, and the
   database refuses a second succeeded order; money that arrives for an obligation already paid marks
-  that order ``refunded`` (the accountant returns it; reconciliation lists it);
+  that order ``refunded`` and opens its refund (``outbound.refund_open``), sent to the provider;
 - the amount and currency of an order are fixed at creation; a confirmation for any other amount is
   refused (``amount_mismatch``) and changes nothing.
 
@@ -38,6 +38,7 @@ from opendvc.audit.models import AuditEntry
 from opendvc.audit.services import audit_record
 from opendvc.core.errors import ApiError, NotFound
 from opendvc.dossiers.models import Dossier, DossierStatus
+from opendvc.payments import outbound
 from opendvc.payments.models import (
     OPEN_STATUSES,
     Obligation,
@@ -393,6 +394,7 @@ def payment_confirm(
                 order.save()
                 _event(order, action="refund_due", source=source, from_status=previous, data=data)
                 _audit(order, action="refund_due")
+                outbound.refund_open(order=order, source=source)
                 return Settlement(order=order, outcome="refund_due")
             order.status = OrderStatus.SUCCEEDED
             order.receipt_number = _receipt_number(order)
@@ -408,6 +410,7 @@ def payment_confirm(
             _event(order, action="succeeded", source=source, from_status=previous, data=data)
             _audit(order, action="confirm")
             _settle_dossier(order, obligation)
+            outbound.source_report_open(order=order)
     if problem is not None:
         raise problem
     return Settlement(order=order, outcome="applied")
@@ -689,8 +692,10 @@ RECONCILIATION_TODO = {
         "The provider took the money but its notification was lost; the order is now confirmed from the provider.",
     ),
     "refund_due": (
-        "Khoản này đã được nộp bằng giao dịch khác: hoàn trả số tiền cho người nộp và ghi nhận việc hoàn trả.",
-        "Already paid by another order: refund the payer and record the refund.",
+        "Khoản này đã được nộp bằng giao dịch khác: số tiền được hoàn cho người nộp; theo dõi ở trang Hoàn tiền "
+        "(chuyển khoản VietQR: chuyển trả rồi ghi nhận ở đó).",
+        "Already paid by another order: the money is refunded to the payer; follow it on the Refunds page "
+        "(a VietQR transfer: send it back, then record it there).",
     ),
     "ours_only": (
         "Cổng ghi đã thu nhưng kênh thanh toán không có giao dịch thành công: liên hệ kênh thanh toán với mã "

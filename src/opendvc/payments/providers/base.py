@@ -1,4 +1,5 @@
-"""What a payment provider does for the portal: start a payment, read an inbound message, answer a query."""
+"""What a payment provider does for the portal: start a payment, read an inbound message, answer a query,
+return money paid twice (a refund)."""
 
 from __future__ import annotations
 
@@ -47,12 +48,28 @@ class ProviderReport:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    """The provider's answer to a refund request: the money went back (``done``) or it refused.
+
+    A provider that cannot be reached raises :class:`ProviderUnavailable` instead: the refund stays
+    requested and is sent again with the same reference, which the provider uses to refund once.
+    """
+
+    outcome: Literal["done", "refused"]
+    provider_reference: str = ""
+    code: str = ""
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
 class PaymentProvider:
     name: ClassVar[str] = ""
     verbose_name: ClassVar[str] = ""
     platform: ClassVar[int] = PLATFORM_LOCAL
     #: False for a provider without a status query (a bank transfer settles from the statement).
     can_query: ClassVar[bool] = True
+    #: False when a refund is a bank transfer the accountant makes and records by hand.
+    can_refund: ClassVar[bool] = True
 
     def start(self, order: PaymentOrder, *, return_url: str, notify_url: str, ip: str) -> PaymentStart:
         raise NotImplementedError
@@ -67,3 +84,7 @@ class PaymentProvider:
     def read_return(self, params: Mapping[str, str]) -> ProviderReport | None:
         """What the browser's return says (shown to the payer, never settled from); ``None`` if unsigned."""
         return None
+
+    def refund(self, order: PaymentOrder, *, refund_reference: str, amount: int, reason: str) -> RefundResult:
+        """Ask the provider to return ``amount`` of a paid order, idempotent by ``refund_reference``."""
+        raise NotImplementedError

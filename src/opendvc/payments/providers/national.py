@@ -9,7 +9,12 @@ SHA-256 of its fields joined by ``|`` with the partner's secret last (:func:`pp_
   02 failed, 03 cancelled, 04 expired, plus the transaction's fields;
 - GET_BILL (the platform asks us) ``GET_BILL|1.0.6|MaDoiTac|MaThamChieu|ThoiGianGD`` → the bill;
 - the confirmation callback ``LoaiBanTin|MaLoi|MaDoiTac|MaThamChieu|SoTien|MaTienTe|MaGiaoDich|
-  MaNganHang|ThoiGianGD|ThongTinGiaoDich``, ``MaLoi`` 00 for a successful payment.
+  MaNganHang|ThoiGianGD|ThongTinGiaoDich``, ``MaLoi`` 00 for a successful payment;
+- REFUND (hoàn tiền) ``REFUND|1.0.6|MaDoiTac|MaThamChieu|MaYeuCauHoanTien|MaGiaoDich|SoTien|MaTienTe|
+  ThoiGianGD`` → ``MaLoi`` 00 with ``TrangThaiHoanTien`` 00, signed over ``LoaiBanTin|MaLoi|MaDoiTac|
+  MaThamChieu|MaYeuCauHoanTien|SoTien|MaGiaoDichHoanTien|ThoiGianGD``. The published 1.0.6 text
+  describes refunds only as reconciliation work; this message is our reading of it, not confirmed
+  (docs/payments.md says what to check with the platform's operator).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from opendvc.payments.providers.base import (
     PaymentStart,
     ProviderReport,
     ProviderUnavailable,
+    RefundResult,
 )
 from opendvc.payments.providers.http import post_json
 from opendvc.payments.providers.registry import register
@@ -60,6 +66,25 @@ CALLBACK_FIELDS = (
     "MaNganHang",
     "ThoiGianGD",
     "ThongTinGiaoDich",
+)
+REFUND_FIELDS = (
+    "MaDoiTac",
+    "MaThamChieu",
+    "MaYeuCauHoanTien",
+    "MaGiaoDich",
+    "SoTien",
+    "MaTienTe",
+    "ThoiGianGD",
+)
+REFUND_ANSWER_FIELDS = (
+    "LoaiBanTin",
+    "MaLoi",
+    "MaDoiTac",
+    "MaThamChieu",
+    "MaYeuCauHoanTien",
+    "SoTien",
+    "MaGiaoDichHoanTien",
+    "ThoiGianGD",
 )
 QUERY_STATES = {"00": "succeeded", "01": "pending", "02": "failed", "03": "cancelled", "04": "failed"}
 
@@ -200,3 +225,32 @@ class NationalPaymentPlatform(PaymentProvider):
         }
         answer["MaXacThuc"] = callback_checksum(answer, self.secret)
         return answer
+
+    def refund(self, order: PaymentOrder, *, refund_reference: str, amount: int, reason: str) -> RefundResult:
+        message: dict[str, Any] = {
+            "LoaiBanTin": "REFUND",
+            "PhienBan": PP_VERSION,
+            "MaDoiTac": self.partner,
+            "MaThamChieu": order.reference,
+            "MaYeuCauHoanTien": refund_reference,
+            "MaGiaoDich": order.provider_transaction,
+            "SoTien": str(amount),
+            "MaTienTe": order.currency,
+            "ThoiGianGD": wire_time(),
+            "LyDo": reason[:200],
+        }
+        message["MaXacThuc"] = pp_checksum(["REFUND", PP_VERSION, *(message[k] for k in REFUND_FIELDS)], self.secret)
+        answer = post_json(self.url, message, headers=self._headers())
+        code = str(answer.get("MaLoi", ""))
+        if code in ("", "99"):
+            raise ProviderUnavailable(f"REFUND not taken now: {code} {answer.get('MoTaLoi', '')}")
+        if code != "00":
+            return RefundResult(outcome="refused", code=code, raw=answer)
+        expected = pp_checksum([answer.get(k, "") for k in REFUND_ANSWER_FIELDS], self.secret)
+        if not signatures_equal(str(answer.get("MaXacThuc", "")), expected):
+            raise ProviderUnavailable("REFUND answer with a bad MaXacThuc")
+        if answer.get("MaYeuCauHoanTien") != refund_reference or answer.get("TrangThaiHoanTien") != "00":
+            raise ProviderUnavailable("REFUND answer for another request, or not done yet")
+        return RefundResult(
+            outcome="done", provider_reference=str(answer.get("MaGiaoDichHoanTien", ""))[:64], code=code, raw=answer
+        )

@@ -2,7 +2,10 @@
 chooses success, failure, cancel or timeout. Messages are JSON signed with HMAC-SHA256:
 
 - create: ``merchant|reference|amount|currency|return_url|notify_url``;
-- notification (callback and query answer): ``reference|status|amount|currency|transaction``.
+- notification (callback and query answer): ``reference|status|amount|currency|transaction``;
+- refund (``POST /sandbox/refunds``): ``merchant|refund_reference|reference|amount|currency``, answered
+  ``status`` ``done`` or ``refused`` signed over ``refund_reference|reference|status|amount|code``; the
+  same ``refund_reference`` again answers the first result (money returned once).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from opendvc.payments.providers.base import (
     PaymentStart,
     ProviderReport,
     ProviderUnavailable,
+    RefundResult,
 )
 from opendvc.payments.providers.http import get_json, post_json
 from opendvc.payments.providers.registry import register
@@ -28,6 +32,11 @@ if TYPE_CHECKING:
     from opendvc.payments.models import PaymentOrder
 
 OUTCOMES = {"succeeded": "succeeded", "failed": "failed", "cancelled": "cancelled", "pending": "pending"}
+
+
+def refund_answer_signature(payload: Mapping[str, Any], secret: str) -> str:
+    fields = [payload.get(key, "") for key in ("refund_reference", "reference", "status", "amount", "code")]
+    return hmac_sha256("|".join(str(value) for value in fields), secret)
 
 
 def notification_signature(payload: Mapping[str, Any], secret: str) -> str:
@@ -103,3 +112,28 @@ class SandboxProvider(PaymentProvider):
             return self._report(answer)
         except BadSignature:
             raise ProviderUnavailable("query answer with a bad signature") from None
+
+    def refund(self, order: PaymentOrder, *, refund_reference: str, amount: int, reason: str) -> RefundResult:
+        body: dict[str, Any] = {
+            "merchant": str(settings.PAYMENT_SANDBOX_MERCHANT),
+            "refund_reference": refund_reference,
+            "reference": order.reference,
+            "amount": amount,
+            "currency": order.currency,
+            "reason": reason[:200],
+        }
+        text = "|".join(str(body[k]) for k in ("merchant", "refund_reference", "reference", "amount", "currency"))
+        body["signature"] = hmac_sha256(text, self.secret)
+        answer = post_json(f"{self.base}/refunds", body)
+        if answer.get("error") == "bad_signature":
+            return RefundResult(outcome="refused", code="bad_signature", raw=answer)
+        if not signatures_equal(str(answer.get("signature", "")), refund_answer_signature(answer, self.secret)):
+            raise ProviderUnavailable("refund answer with a bad signature")
+        if answer.get("refund_reference") != refund_reference or answer.get("status") not in ("done", "refused"):
+            raise ProviderUnavailable("refund answer for another request")
+        return RefundResult(
+            outcome="done" if answer["status"] == "done" else "refused",
+            provider_reference=str(answer.get("transaction", ""))[:64],
+            code=str(answer.get("code", ""))[:32],
+            raw=answer,
+        )

@@ -23,6 +23,8 @@ class VietQrTransfer(PaymentProvider):
     verbose_name = "Chuyển khoản VietQR"
     platform = PLATFORM_LOCAL
     can_query = False
+    #: A transfer is returned by the accountant from the agency's bank and recorded on the refunds page.
+    can_refund = False
 
     def account(self) -> dict[str, str]:
         """The account transfers go to: bank BIN, number, holder, bank name."""

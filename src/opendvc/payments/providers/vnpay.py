@@ -6,7 +6,11 @@ with the IPN (``GET /payments/vnpay/ipn``), which answers ``{"RspCode", "Message
 01 order not found, 02 order already confirmed, 04 invalid amount, 97 invalid signature, 99 other.
 The browser's return URL carries the same signed parameters; it is only shown, never settled from.
 ``querydr`` (``POST /merchant_webapi/api/transaction``) reads a transaction's status; its hash is the
-HMAC-SHA512 of the pipe-joined request fields.
+HMAC-SHA512 of the pipe-joined request fields. ``refund`` (the same address, ``vnp_Command=refund``,
+``vnp_TransactionType`` 02 for a full refund) is signed over ``vnp_RequestId|vnp_Version|vnp_Command|
+vnp_TmnCode|vnp_TransactionType|vnp_TxnRef|vnp_Amount|vnp_TransactionNo|vnp_TransactionDate|
+vnp_CreateBy|vnp_CreateDate|vnp_IpAddr|vnp_OrderInfo``; its answer like ``querydr``'s. The refund's
+own reference is the ``vnp_RequestId``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from opendvc.payments.providers.base import (
     PaymentStart,
     ProviderReport,
     ProviderUnavailable,
+    RefundResult,
 )
 from opendvc.payments.providers.http import post_json
 from opendvc.payments.providers.registry import register
@@ -47,6 +52,24 @@ QUERY_REQUEST_FIELDS = (
     "vnp_IpAddr",
     "vnp_OrderInfo",
 )
+REFUND_REQUEST_FIELDS = (
+    "vnp_RequestId",
+    "vnp_Version",
+    "vnp_Command",
+    "vnp_TmnCode",
+    "vnp_TransactionType",
+    "vnp_TxnRef",
+    "vnp_Amount",
+    "vnp_TransactionNo",
+    "vnp_TransactionDate",
+    "vnp_CreateBy",
+    "vnp_CreateDate",
+    "vnp_IpAddr",
+    "vnp_OrderInfo",
+)
+#: Refund answers: 00 done; 94 a request already in progress and 99 anything else are asked again later;
+#: 02 wrong merchant, 03 malformed, 91 no such transaction, 95 not refundable, 97 bad checksum refuse it.
+REFUND_RETRY_CODES = ("94", "99")
 QUERY_ANSWER_FIELDS = (
     "vnp_ResponseId",
     "vnp_Command",
@@ -168,3 +191,36 @@ class VnpayProvider(PaymentProvider):
             return ProviderReport(reference=order.reference, outcome="pending", code=status)
         report = self._report({**answer, "vnp_ResponseCode": "00" if status == "00" else status})
         return report
+
+    def refund(self, order: PaymentOrder, *, refund_reference: str, amount: int, reason: str) -> RefundResult:
+        message = {
+            "vnp_RequestId": refund_reference,
+            "vnp_Version": VNPAY_VERSION,
+            "vnp_Command": "refund",
+            "vnp_TmnCode": str(settings.VNPAY_TMN_CODE),
+            "vnp_TransactionType": "02" if amount == order.amount else "03",
+            "vnp_TxnRef": order.reference,
+            "vnp_Amount": str(amount * 100),
+            "vnp_TransactionNo": order.provider_transaction,
+            "vnp_TransactionDate": _stamp(order.created_at),
+            "vnp_CreateBy": "opendvc",
+            "vnp_CreateDate": _stamp(timezone.now()),
+            "vnp_IpAddr": "127.0.0.1",
+            "vnp_OrderInfo": f"Hoan tien {order.reference}",
+        }
+        message["vnp_SecureHash"] = pipe_hash(message, REFUND_REQUEST_FIELDS, self.secret)
+        answer = post_json(f"{self.base}/merchant_webapi/api/transaction", message)
+        code = str(answer.get("vnp_ResponseCode", ""))
+        if code in REFUND_RETRY_CODES or not code:
+            raise ProviderUnavailable(f"refund not taken now: {code}")
+        if code != "00":
+            return RefundResult(outcome="refused", code=code, raw=answer)
+        if not signatures_equal(
+            str(answer.get("vnp_SecureHash", "")), pipe_hash(answer, QUERY_ANSWER_FIELDS, self.secret)
+        ):
+            raise ProviderUnavailable("refund answer with a bad hash")
+        if answer.get("vnp_TxnRef") != order.reference or answer.get("vnp_Amount") != str(amount * 100):
+            raise ProviderUnavailable("refund answer for another transaction")
+        return RefundResult(
+            outcome="done", provider_reference=str(answer.get("vnp_ResponseId", ""))[:64], code=code, raw=answer
+        )

@@ -32,3 +32,10 @@ def obligations_source(reference_service: Callable[..., str], settings: Any) -> 
     url = reference_service("obligations")
     settings.OPENDVC_OBLIGATIONS_URL = url
     return url
+
+
+@pytest.fixture
+def paying(db: None, gateway: str) -> tuple[World, Dossier]:
+    """The world and its dossier waiting for 8.000 đ, with the reference gateway running."""
+    world = make_world()
+    return world, dossier_in_state(world, status=6, step="appraise", fee_amount=8000)

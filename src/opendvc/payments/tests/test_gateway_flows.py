@@ -17,7 +17,7 @@ import requests
 from django.test import Client
 
 from opendvc.dossiers.models import Dossier, DossierEvent
-from opendvc.dossiers.tests.factories import World, dossier_in_state, make_world
+from opendvc.dossiers.tests.factories import World
 from opendvc.payments import services
 from opendvc.payments.models import OrderStatus, PaymentOrder
 from opendvc.payments.providers.base import ProviderUnavailable
@@ -26,12 +26,6 @@ from opendvc.payments.signing import vnpay_sign
 
 #: Where the gateway sends its notifications in these tests: a closed port (the message is logged).
 NOWHERE = "http://127.0.0.1:9"
-
-
-@pytest.fixture
-def paying(db: None, gateway: str) -> tuple[World, Dossier]:
-    world = make_world()
-    return world, dossier_in_state(world, status=6, step="appraise", fee_amount=8000)
 
 
 def _start(dossier: Dossier, provider: str) -> tuple[PaymentOrder, str]:

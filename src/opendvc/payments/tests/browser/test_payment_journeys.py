@@ -86,7 +86,8 @@ def test_a_traffic_fine_paid_by_vietqr_settles_with_the_statement_line(
     axe_violations: AxeCheck,
     tmp_path: Any,
 ) -> None:
-    settings.OPENDVC_OBLIGATIONS_URL = reference_service("obligations")
+    # Its own source: the fine paid here is reported there and stays paid for the session.
+    settings.OPENDVC_OBLIGATIONS_URL = reference_service("obligations", OBLIGATIONS_TEST_SCOPE="vietqr-journey")
     police = AgencyFactory.create(code="G01.79", level1="G01", name="Công an Thành phố Hồ Chí Minh")
     accountant = officer_with(police, "accountant")
     accountant.set_password(PASSWORD)
