@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router, Schema
 from ninja.security import HttpBearer
 from pydantic import Field as PydanticField
@@ -137,11 +137,16 @@ def _records(request: HttpRequest) -> Any:
     return body["records"]
 
 
-def _answer(outcomes: list[Outcome]) -> dict[str, Any]:
+def _answer(outcomes: list[Outcome]) -> JsonResponse:
+    """The ``BatchResultOut`` answer, serialised directly: the outcomes are built by the service with
+    exactly that shape, and validating 1,000 results again through the schema cost more than applying
+    a batch of unchanged records."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     for outcome in outcomes:
         counts[outcome.result] += 1
-    return {"counts": counts, "results": [o.as_dict() for o in outcomes]}
+    return JsonResponse(
+        {"counts": counts, "results": [o.as_dict() for o in outcomes]}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:

@@ -14,6 +14,7 @@ reason until the sender corrects and re-sends it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -421,7 +422,11 @@ def _locked_dossiers(codes: list[str]) -> dict[str, dict[str, Any]]:
 def _applicants(numbers: set[str]) -> dict[str, int]:
     if not numbers:
         return {}
-    rows = User.objects.filter(personal_id__in=numbers).values_list("personal_id", "id")
+    clause, params = bulk.in_list(sorted(numbers))
+    rows = bulk.select_rows(
+        f"SELECT personal_id, id FROM {User._meta.db_table} WHERE personal_id {clause}",  # noqa: S608
+        params,
+    )
     return {number: pk for number, pk in rows if number}
 
 
@@ -429,6 +434,20 @@ def _applicants(numbers: set[str]) -> dict[str, int]:
 class _Plan:
     outcomes: list[Outcome]
     rejected: list[tuple[int, Rejection]]
+
+
+def _constraints_immediate(immediate: bool = True) -> None:
+    """Check the batch's foreign keys as each statement runs rather than all at the commit (PostgreSQL),
+    and back to the project's deferred checks once the batch's rows are written.
+
+    The rollup rows a batch adds to are shared with every other batch of the same days and stay
+    locked until the commit; checking thousands of deferred foreign keys there would keep the other
+    batches waiting for that long too. (Every deferrable constraint of the schema is a foreign key
+    created ``INITIALLY DEFERRED``, so ``ALL DEFERRED`` restores exactly what was in force.)
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediate else 'DEFERRED'}")
 
 
 def dossiers_apply(
@@ -450,6 +469,7 @@ def _dossiers_apply_once(
     *, system: IntegratedSystem, raw_records: list[Any], records: list[DossierRecord | Rejection], shape: str
 ) -> list[Outcome]:
     now = timezone.now()
+    _constraints_immediate()
     outcomes: list[Outcome | None] = [None] * len(records)
     rejections: list[tuple[int, str, Rejection]] = []
 
@@ -584,11 +604,13 @@ def _dossiers_apply_once(
         accepted=[o.code for o in outcomes if o is not None and o.result != "rejected"],
         now=now,
     )
-    if pairs:
-        event_batch_notify(pairs)
     final = [o for o in outcomes if o is not None]
     assert len(final) == len(records)
     _audit_batch(system=system, action="sync.dossiers", outcomes=final, shape=shape)
+    _constraints_immediate(False)
+    # Last, so that the rollup rows every batch of the day shares stay locked only until the commit.
+    if pairs:
+        event_batch_notify(pairs)
     return final
 
 
@@ -655,15 +677,20 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
+@functools.cache
+def _new_dossier_defaults() -> tuple[tuple[str, Any], ...]:
+    """Each column's default for a dossier built in memory (the mutable ones, ``form_data``, are
+    replaced by every record)."""
+    return tuple((f.attname, None if isinstance(f, ForeignKey) else f.get_default()) for f in _DOSSIER_FIELDS)
+
+
 def _dossier_instance(
     dossier_id: int, code: str, system_id: int, values: list[Any], *, now: datetime, old: dict[str, Any] | None
 ) -> Dossier:
-    attributes: dict[str, Any] = {}
     if old is not None:
-        attributes.update({k: v for k, v in old.items() if not k.startswith("_")})
+        attributes = {k: v for k, v in old.items() if not k.startswith("_")}
     else:
-        for f in _DOSSIER_FIELDS:
-            attributes[f.attname] = f.get_default() if not isinstance(f, ForeignKey) else None
+        attributes = dict(_new_dossier_defaults())
         attributes["created_at"] = now
     attributes.update(zip(_SET_ATTNAMES, values, strict=True))
     attributes["form_data"] = json.loads(attributes["form_data"])
@@ -744,9 +771,13 @@ def _quarantine(
                 [system.id, kind, *params, bulk._sqlite_value(now) if connection.vendor != "postgresql" else now],
             )
     if accepted:
-        QuarantinedRecord.objects.filter(
-            system=system, kind=kind, dossier_code__in=accepted, resolved_at__isnull=True
-        ).update(resolved_at=now)
+        clause, params = bulk.in_list(accepted)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {QuarantinedRecord._meta.db_table} SET resolved_at = %s "  # noqa: S608
+                f"WHERE system_id = %s AND kind = %s AND resolved_at IS NULL AND dossier_code {clause}",
+                [bulk._sqlite_value(now) if connection.vendor != "postgresql" else now, system.id, kind, *params],
+            )
 
 
 def _storable(value: Any) -> Any:
@@ -904,10 +935,10 @@ def _progress_apply_once(
         accepted=[],
         now=now,
     )
-    if pairs:
-        event_batch_notify(pairs)
     final = [o for o in outcomes if o is not None]
     _audit_batch(system=system, action="sync.progress", outcomes=final, shape=shape)
+    if pairs:
+        event_batch_notify(pairs)
     return final
 
 

@@ -2,9 +2,9 @@
 
 The ORM's ``bulk_create`` builds one model instance per row and cannot upsert with a returned id on
 every database; here each statement takes whole columns. On PostgreSQL a batch is one
-``INSERT … SELECT FROM json_populate_recordset(NULL::table, %s)`` whose one parameter is the whole
-batch as JSON text: one round trip, one plan whatever the batch size, and no per-value work in the
-driver (PostgreSQL parses the JSON and casts each field to its column's type). On SQLite the same
+``INSERT … SELECT (e->>0)::bigint, … FROM jsonb_array_elements(%s)`` whose one parameter is the whole
+batch as one JSON array of rows: one round trip, one plan whatever the batch size, and no per-value
+work in the driver (PostgreSQL parses the JSON and casts each element to its column's type). On SQLite the same
 statement runs once per row inside the caller's transaction — cheap, as SQLite lives in the process.
 
 Values are given in Python form (``str``, ``int``, aware ``datetime``, ``timedelta``, JSON as text);
@@ -56,23 +56,25 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot send {type(value).__name__} to PostgreSQL as JSON")
 
 
-def _rows_json(columns: list[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> str:
-    """The rows as a JSON array of objects keyed by column; JSON columns are given as their text."""
-    names = [column for column, _ in columns]
-    json_columns = {i for i, (_, db_type) in enumerate(columns) if db_type == "jsonb"}
-    objects = []
-    for row in rows:
-        item = dict(zip(names, row, strict=True))
-        for i in json_columns:
-            value = row[i]
-            item[names[i]] = json.loads(value) if isinstance(value, str) else value
-        objects.append(item)
-    return json.dumps(objects, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+def _rows_json(rows: Sequence[Sequence[Any]]) -> str:
+    """The rows as one JSON array of arrays, in field order; JSON columns travel as their text.
+
+    One ``json.dumps`` call for the whole batch: no dictionary per row, and the JSON columns the caller
+    already serialised are not parsed back to be serialised again.
+    """
+    return json.dumps(rows, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sql_type(db_type: str) -> str:
+    """The type an element is cast to: character columns as ``text`` (a cast to ``varchar(n)`` would
+    cut a long value silently, whereas the insert into the column refuses it)."""
+    return "text" if db_type.startswith(("varchar", "char")) else db_type
 
 
 def _recordset(table: str, columns: list[tuple[str, str]]) -> str:
-    names = ", ".join(column for column, _ in columns)
-    return f"SELECT {names} FROM json_populate_recordset(NULL::{table}, %s::json)"  # noqa: S608 - model names
+    """``SELECT`` of the batch document's rows as typed columns named like the table's."""
+    values = ", ".join(f"(e->>{i})::{_sql_type(db_type)} AS {column}" for i, (column, db_type) in enumerate(columns))
+    return f"SELECT {values} FROM jsonb_array_elements(%s::jsonb) AS e"  # noqa: S608 - model names
 
 
 def insert_rows(
@@ -108,7 +110,7 @@ def insert_rows(
             where = " WHERE true" if conflict else ""  # INSERT … SELECT … ON CONFLICT needs a WHERE to parse
             cursor.execute(
                 f"INSERT INTO {table} ({names}) {_recordset(table, columns)}{where}{tail}{back}",
-                [_rows_json(columns, rows)],
+                [_rows_json(rows)],
             )
             return [tuple(row) for row in cursor.fetchall()] if returning else []
         placeholders = ", ".join(["%s"] * len(columns))
@@ -136,7 +138,7 @@ def update_rows(model: type[models.Model], key: str, fields: Sequence[str], rows
             cursor.execute(
                 f"UPDATE {table} AS t SET {sets} FROM ({_recordset(table, columns)}) AS v "  # noqa: S608
                 f"WHERE t.{key_column} = v.{key_column}",
-                [_rows_json(columns, rows)],
+                [_rows_json(rows)],
             )
             return
         sets = ", ".join(f"{column} = %s" for column, _ in columns[1:])
