@@ -89,6 +89,9 @@ PAGE_STYLE = (
     "label{display:block;font-weight:700;margin-top:1rem}input{font-size:1.1rem;padding:.4rem;width:100%;max-width:20rem}"
     "button{font-size:1.1rem;padding:.5rem 1.2rem;margin:1rem .5rem 0 0}.error{color:#b50909;font-weight:700}"
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}"
+    # Radio choices sit beside their text, and whatever has the keyboard's focus is plainly marked.
+    "input[type=radio]{width:auto;margin-right:.5rem}fieldset label{font-weight:400;margin-top:.5rem}"
+    ":focus-visible{outline:3px solid #2491ff;outline-offset:2px}"
 )
 
 

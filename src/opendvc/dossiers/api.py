@@ -300,6 +300,7 @@ class ForwardIn(Schema):
 
 class PaymentIn(Schema):
     amount: int | None = PydanticField(None, gt=0, description="Số tiền (đồng) khi danh mục không ghi mức cụ thể.")
+    description: str = PydanticField("", max_length=300, description="Nội dung khoản thu (mặc định: phí, lệ phí).")
     note: str = PydanticField("", max_length=2000)
 
 
@@ -848,10 +849,15 @@ def action_forward(request: HttpRequest, code: str, payload: ForwardIn) -> dict[
 @router.post("/{code}/actions/request-payment", response=_ACTION_RESPONSES)
 @audited
 def action_request_payment(request: HttpRequest, code: str, payload: PaymentIn) -> dict[str, Any]:
-    """Specialist: ask for the fees (4 → 6); the amount comes from the catalogue unless given."""
+    """Specialist: ask for the fees (4 → 6), or a further charge at 6; the amount comes from the
+    catalogue unless given. Each request is paid on its own."""
     user = _user(request)
     dossier = services.dossier_request_payment(
-        dossier=_dossier(code), actor=user, amount=payload.amount, note=payload.note
+        dossier=_dossier(code),
+        actor=user,
+        amount=payload.amount,
+        note=payload.note,
+        description=payload.description,
     )
     return _detail_for(user, dossier.code)
 

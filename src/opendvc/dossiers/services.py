@@ -1320,11 +1320,17 @@ def dossier_forward(*, dossier: Dossier, actor: User, to_step: str, assignee: Us
     return act.dossier
 
 
-def dossier_request_payment(*, dossier: Dossier, actor: User, amount: int | None = None, note: str = "") -> Dossier:
-    """Ask the applicant to pay the fees and charges (4 → 6); the amount comes from the catalogue.
+def dossier_request_payment(
+    *, dossier: Dossier, actor: User, amount: int | None = None, note: str = "", description: str = ""
+) -> Dossier:
+    """Ask the applicant to pay the fees and charges (4 → 6, or a further charge at 6); the amount
+    comes from the catalogue.
 
     An officer may give the amount when the catalogue's fee depends on the case (its ``amount`` is
-    empty); without either the request is refused with ``fee_missing``.
+    empty); without either the request is refused with ``fee_missing``. Each request is its own
+    obligation in the payments app (with ``description`` when given); the dossier leaves status 6
+    only when every one is paid (Decree 118/2025/NĐ-CP, Art. 15: the fees and charges are paid as the
+    agency asks, at submission or during processing).
     """
     with _acting(dossier=dossier, actor=actor, action=Action.REQUEST_PAYMENT) as act:
         value = amount if amount is not None else act.dossier.fee_amount
@@ -1334,7 +1340,10 @@ def dossier_request_payment(*, dossier: Dossier, actor: User, amount: int | None
                 "Danh mục thủ tục không có mức phí, lệ phí cho hồ sơ này; hãy nhập số tiền.",
                 "The catalogue gives no fee for this dossier; enter the amount.",
             )
-        _apply(act, changes={"fee_amount": int(value)}, note=_clean_text(note), data={"amount": int(value)})
+        data: dict[str, Any] = {"amount": int(value)}
+        if description.strip():
+            data["description"] = _clean_text(description, limit=300)
+        _apply(act, changes={"fee_amount": int(value)}, note=_clean_text(note), data=data)
     return act.dossier
 
 

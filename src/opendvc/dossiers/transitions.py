@@ -93,6 +93,8 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
     Transition(Action.FORWARD, S.IN_PROGRESS, R.SPECIALIST, S.IN_PROGRESS, Step.APPRAISE),
     Transition(Action.FORWARD, S.IN_PROGRESS, R.LEADER, S.IN_PROGRESS, Step.APPROVE),
     Transition(Action.REQUEST_PAYMENT, S.IN_PROGRESS, R.SPECIALIST, S.PAYMENT_REQUESTED, Step.APPRAISE),
+    # A further charge while the first is still unpaid: the dossier stays at 6 until every one is paid.
+    Transition(Action.REQUEST_PAYMENT, S.PAYMENT_REQUESTED, R.SPECIALIST, SAME, Step.APPRAISE),
     Transition(Action.PAYMENT_SETTLED, S.PAYMENT_REQUESTED, R.SYSTEM, S.IN_PROGRESS),
     Transition(Action.PAYMENT_SETTLED, S.PAYMENT_REQUESTED, R.DESK, S.IN_PROGRESS),
     *(

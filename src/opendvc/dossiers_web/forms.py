@@ -386,6 +386,12 @@ class PaymentForm(ActionForm):
         help_text=_("Để trống để dùng mức phí, lệ phí trong danh mục thủ tục."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "odvc-input--medium"}),
     )
+    description = forms.CharField(
+        label=_("Nội dung khoản thu"),
+        required=False,
+        max_length=300,
+        help_text=_("Ví dụ: phí thẩm định bổ sung. Mỗi lần yêu cầu là một khoản nộp riêng."),
+    )
     note = NoteField()
 
 

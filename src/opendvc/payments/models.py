@@ -1,10 +1,11 @@
 """Financial obligations, the payment orders that settle them and each order's append-only events.
 
-An obligation is what someone owes: a dossier's fees and charges (fixed when the dossier asked for
-payment, status 6) or a standalone obligation found by its reference in its source system (a traffic
-fine by decision number, a registration fee by declaration number). A payment order is one attempt
-to pay it through one provider; its amount and currency are fixed at creation. An obligation may
-have several attempts but is paid at most once: the database refuses a second succeeded order.
+An obligation is what someone owes: a dossier's fees and charges (fixed when the agency asked for
+payment, status 6; one obligation per request, so a dossier asked twice owes two) or a standalone
+obligation found by its reference in its source system (a traffic fine by decision number, a
+registration fee by declaration number). A payment order is one attempt to pay it through one
+provider; its amount and currency are fixed at creation. An obligation may have several attempts
+but is paid at most once: the database refuses a second succeeded order.
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ class Obligation(models.Model):
     kind = models.CharField(_("loại nghĩa vụ"), max_length=32, choices=ObligationKind.choices)
     #: The dossier code, the fine's decision number or the declaration number, as its source writes it.
     reference = models.CharField(_("số tham chiếu"), max_length=64)
-    dossier = models.OneToOneField(
-        "dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_obligation"
+    #: A dossier may be asked to pay more than once (the fee, then a charge after appraisal): one
+    #: obligation per request, numbered by ``sequence`` (1, 2, …; always 1 for standalone ones).
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_obligations"
     )
+    sequence = models.PositiveSmallIntegerField(_("lần yêu cầu"), default=1)
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan thu"), on_delete=models.PROTECT, related_name="+"
     )
@@ -45,7 +49,9 @@ class Obligation(models.Model):
         verbose_name = _("nghĩa vụ tài chính")
         verbose_name_plural = _("nghĩa vụ tài chính")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "reference"], name="payments_obligation_unique_reference"),
+            models.UniqueConstraint(
+                fields=["kind", "reference", "sequence"], name="payments_obligation_unique_reference"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_obligation_amount_positive"),
         ]
 

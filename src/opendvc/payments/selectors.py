@@ -42,12 +42,37 @@ def obligation_paid_order(*, obligation: Obligation) -> PaymentOrder | None:
 
 
 def dossier_payment(*, dossier_id: int) -> PaymentOrder | None:
-    """The order that paid a dossier's fees, if any (shown on the dossier page with its receipt)."""
+    """The latest order that paid one of a dossier's requests, if any."""
     return (
         PaymentOrder.objects.select_related("obligation")
         .filter(obligation__dossier_id=dossier_id, status=OrderStatus.SUCCEEDED)
+        .order_by("-settled_at")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class DossierObligation:
+    """One payment request of a dossier, as its page lists it: what, how much, when, paid by which order."""
+
+    obligation: Obligation
+    paid_order: PaymentOrder | None
+
+    @property
+    def paid(self) -> bool:
+        return self.obligation.paid_at is not None
+
+
+def dossier_obligations(*, dossier_id: int) -> list[DossierObligation]:
+    """Every payment request of the dossier in the order they were made, each with the order that paid it."""
+    obligations = list(Obligation.objects.filter(dossier_id=dossier_id).order_by("sequence"))
+    paid = {
+        order.obligation_id: order
+        for order in PaymentOrder.objects.filter(
+            obligation__in=[o.pk for o in obligations], status=OrderStatus.SUCCEEDED
+        )
+    }
+    return [DossierObligation(obligation=o, paid_order=paid.get(o.pk)) for o in obligations]
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

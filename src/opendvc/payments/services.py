@@ -165,22 +165,71 @@ def _lock_order(reference: str) -> PaymentOrder:
 # --- Obligations -------------------------------------------------------------------------------------
 
 
-def obligation_for_dossier(*, dossier: Dossier) -> Obligation:
-    """The dossier's fees as an obligation, fixed from the amount the dossier asked for (status 6).
+def _dossier_fee_description(dossier: Dossier, sequence: int, given: str = "") -> str:
+    if given:
+        return f"{given} (hồ sơ {dossier.code})"[:500]
+    base = f"Phí, lệ phí hồ sơ {dossier.code}: {dossier.procedure_version.name}"
+    return (base if sequence == 1 else f"{base} (lần {sequence})")[:500]
 
-    Decree 118/2025/NĐ-CP, Art. 15: the fees are paid when the dossier is received or when the
-    agency asks; the amount is the one set in the catalogue (or by the officer), never typed by the
-    payer.
+
+def _dossier_obligation_new(dossier: Dossier, *, amount: int, description: str = "") -> Obligation:
+    sequence = (
+        Obligation.objects.filter(kind=ObligationKind.DOSSIER_FEE, reference=dossier.code)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    ) + 1
+    return Obligation.objects.create(
+        kind=ObligationKind.DOSSIER_FEE,
+        reference=dossier.code,
+        sequence=sequence,
+        dossier=dossier,
+        agency=dossier.agency,
+        description=_dossier_fee_description(dossier, sequence, description),
+        payer_name=dossier.applicant_name,
+        payer_id_number=dossier.applicant_id_number,
+        amount=int(amount),
+    )
+
+
+def obligation_on_dossier_event(*, dossier: Dossier, event: Any) -> None:
+    """Each payment request of a native dossier becomes its own obligation, in the request's transaction.
+
+    A dossier-event listener (``dossiers.hooks``): the amount and description are the request's.
+    Dossiers synchronised from another system are paid there, so they get none here.
+    """
+    if event.action != "request_payment" or dossier.source_system_id is not None:
+        return
+    amount = int((event.data or {}).get("amount") or 0)
+    if amount > 0:
+        _dossier_obligation_new(dossier, amount=amount, description=str((event.data or {}).get("description", "")))
+
+
+def obligation_for_dossier(*, dossier: Dossier, sequence: int | None = None) -> Obligation:
+    """The dossier obligation to pay now: request ``sequence``, or the first one still unpaid.
+
+    Each payment request is its own obligation, fixed from the amount the agency asked for (Decree
+    118/2025/NĐ-CP, Art. 15: the fees are paid when the dossier is received or when the agency asks;
+    the amount is the one set in the catalogue or by the officer, never typed by the payer). A
+    dossier asked before obligations were recorded per request gets its one now, from its fee.
+    When every request is paid the last one is returned (paying it again is ``obligation_paid``).
     """
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().select_related("agency", "procedure_version").get(pk=dossier.pk)
-        existing = Obligation.objects.select_for_update().filter(dossier=locked).first()
-        if existing is not None:
-            changed = existing.paid_at is None and locked.fee_amount and existing.amount != locked.fee_amount
-            if changed and not existing.orders.filter(status__in=OPEN_STATUSES).exists():
-                existing.amount = int(locked.fee_amount or 0)
-                existing.save(update_fields=["amount"])
-            return existing
+        # The dossier's lock serialises creating obligations; their rows are read, not locked, so a
+        # confirmation holding one (and waiting for the dossier) cannot deadlock with this.
+        existing = list(Obligation.objects.filter(dossier=locked).order_by("sequence"))
+        if sequence is not None:
+            for obligation in existing:
+                if obligation.sequence == sequence:
+                    return obligation
+            raise obligation_not_found()
+        for obligation in existing:
+            if obligation.paid_at is None:
+                return obligation
+        if existing and locked.status != DossierStatus.PAYMENT_REQUESTED:
+            return existing[-1]
         if locked.status != DossierStatus.PAYMENT_REQUESTED or not locked.fee_amount:
             raise ApiError(
                 "payment_not_requested",
@@ -188,16 +237,9 @@ def obligation_for_dossier(*, dossier: Dossier) -> Obligation:
                 "This dossier is not waiting for a payment.",
                 status=409,
             )
-        return Obligation.objects.create(
-            kind=ObligationKind.DOSSIER_FEE,
-            reference=locked.code,
-            dossier=locked,
-            agency=locked.agency,
-            description=f"Phí, lệ phí hồ sơ {locked.code}: {locked.procedure_version.name}"[:500],
-            payer_name=locked.applicant_name,
-            payer_id_number=locked.applicant_id_number,
-            amount=int(locked.fee_amount),
-        )
+        if existing:
+            return existing[-1]
+        return _dossier_obligation_new(locked, amount=int(locked.fee_amount))
 
 
 def _reference_clean(reference: str) -> str:
@@ -329,10 +371,17 @@ def payment_order_create(
 
 
 def _settle_dossier(order: PaymentOrder, obligation: Obligation) -> None:
+    """The dossier leaves status 6 when its last unpaid request is paid; one paid among several does not."""
     if obligation.dossier_id is None:
         return
     from opendvc.dossiers.services import dossier_payment_settled
 
+    # Lock the dossier before looking at its other obligations: two of them paid at once then see each
+    # other's payment, and exactly one of the two settles the dossier.
+    Dossier.objects.select_for_update(of=("self",)).filter(pk=obligation.dossier_id).first()
+    if Obligation.objects.filter(dossier_id=obligation.dossier_id, paid_at__isnull=True).exists():
+        logger.info("order %s paid; dossier obligations still unpaid", order.reference)
+        return
     dossier = Dossier.objects.get(pk=obligation.dossier_id)
     if dossier.status != DossierStatus.PAYMENT_REQUESTED:
         logger.warning("order %s paid while dossier %s is at status %s", order.reference, dossier.code, dossier.status)

@@ -49,24 +49,45 @@ def _start(request: HttpRequest, obligation: Obligation, provider: str) -> Payme
     return order
 
 
+def _sequence(request: HttpRequest) -> int | None:
+    raw = request.GET.get("khoan", "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1000 else None
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
-    """The applicant pays the fees a dossier waits for (status 6), by the agency's providers."""
+    """The applicant pays one of the requests a dossier waits for (status 6): ``?khoan=<n>`` or the
+    first unpaid. Each request is paid on its own; the dossier goes on when all are paid."""
     access = owner_access(request, code)
     dossier = access.dossier
-    paid = selectors.dossier_payment(dossier_id=dossier.pk)
-    if paid is not None:
-        return redirect("payments:order", reference=paid.reference)
+    rows = selectors.dossier_obligations(dossier_id=dossier.pk)
+    sequence = _sequence(request)
+    unpaid = [row for row in rows if not row.paid]
+    if sequence is not None:
+        chosen = next((row for row in rows if row.obligation.sequence == sequence), None)
+        if chosen is None:
+            raise Http404("obligation_not_found")
+    else:
+        chosen = unpaid[0] if unpaid else None
+    if chosen is not None and chosen.paid_order is not None:
+        return redirect("payments:order", reference=chosen.paid_order.reference)
+    if chosen is None and rows:
+        latest = selectors.dossier_payment(dossier_id=dossier.pk)
+        if latest is not None:
+            return redirect("payments:order", reference=latest.reference)
     providers = providers_for_agency(dossier.agency.code)
     form = ProviderForm(request.POST if request.method == "POST" else None, providers=providers)
     error, status = "", 200
-    payable = dossier.status == DossierStatus.PAYMENT_REQUESTED and bool(dossier.fee_amount)
+    waiting = dossier.status == DossierStatus.PAYMENT_REQUESTED
+    payable = waiting and ((chosen is not None and not chosen.paid) or (not rows and bool(dossier.fee_amount)))
     if not payable:
         error, status = _("Hồ sơ này không có khoản phí, lệ phí nào cần nộp lúc này."), 409
     elif request.method == "POST" and form.is_valid():
         try:
-            obligation = services.obligation_for_dossier(dossier=dossier)
+            obligation = services.obligation_for_dossier(
+                dossier=dossier, sequence=chosen.obligation.sequence if chosen is not None else None
+            )
             order = _start(request, obligation, form.cleaned_data["provider"])
         except ApiError as problem:
             if problem.code == "obligation_paid":
@@ -80,8 +101,10 @@ def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
         status = 400
     context = {
         "dossier": dossier,
-        "amount": dossier.fee_amount,
+        "amount": chosen.obligation.amount if chosen is not None else dossier.fee_amount,
         "description": dossier.procedure_version.name,
+        "item": chosen.obligation.description if chosen is not None else "",
+        "others": [row for row in unpaid if row is not chosen] if waiting else [],
         "form": form,
         "payable": payable,
         "error": error,
@@ -146,6 +169,7 @@ def _order_context(order: PaymentOrder) -> dict[str, Any]:
     obligation = order.obligation
     if obligation.dossier_id is not None:
         again_url = reverse("payments:pay_dossier", kwargs={"code": obligation.reference})
+        again_url += f"?khoan={obligation.sequence}"
     else:
         again_url = reverse("payments:pay_obligation") + f"?kind={obligation.kind}&reference={obligation.reference}"
     qr = ""

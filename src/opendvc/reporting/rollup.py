@@ -79,7 +79,9 @@ def moment(value: Any) -> datetime | None:
 
 
 def local_day(value: datetime) -> date:
-    return timezone.localdate(value)
+    """The day in Asia/Ho_Chi_Minh (``TIME_ZONE``): the statistics' days never follow a time zone
+    activated for a request."""
+    return timezone.localtime(value, timezone.get_default_timezone()).date()
 
 
 def half_of(day: date) -> date:

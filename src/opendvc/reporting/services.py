@@ -41,19 +41,44 @@ class Rollups:
     """Counters folded in memory, ready to be added to (or compared with) the tables."""
 
     daily: dict[DailyKey, Counter[str]] = field(default_factory=dict)
-    half: dict[HalfKey, Counter[str]] = field(default_factory=dict)
     provinces: dict[int, int | None] = field(default_factory=dict)
 
     def add(self, *, agency_id: int, procedure_id: int, deltas: Mapping[date, Counter[str]]) -> None:
+        """Add one event's counters (``deltas`` is the event's own, not kept by the caller)."""
         for day, counters in deltas.items():
-            self.daily.setdefault((agency_id, procedure_id, day), Counter()).update(counters)
-            self.half.setdefault((agency_id, half_of(day)), Counter()).update(counters)
+            key = (agency_id, procedure_id, day)
+            held = self.daily.get(key)
+            if held is None:
+                self.daily[key] = counters
+            else:
+                held.update(counters)
+
+    def halves(self) -> dict[HalfKey, Counter[str]]:
+        """The same counters per agency and half month: sums of the daily ones."""
+        half: dict[HalfKey, Counter[str]] = {}
+        for (agency_id, _procedure_id, day), counters in self.daily.items():
+            key = (agency_id, half_of(day))
+            held = half.get(key)
+            if held is None:
+                half[key] = Counter(counters)
+            else:
+                held.update(counters)
+        return half
 
 
 def _digitised_dossiers(dossier_ids: Iterable[int]) -> set[int]:
     ids = set(dossier_ids)
     if not ids:
         return set()
+    if connection.vendor == "postgresql":
+        # One array parameter rather than a thousand bound values for the driver to splice in.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT dossier_id FROM {Attachment._meta.db_table} "  # noqa: S608 - model name
+                "WHERE kind = %s AND dossier_id = ANY(%s)",
+                [Attachment.Kind.SUBMISSION, sorted(ids)],
+            )
+            return {row[0] for row in cursor.fetchall()}
     return set(
         Attachment.objects.filter(dossier_id__in=ids, kind=Attachment.Kind.SUBMISSION)
         .values_list("dossier_id", flat=True)
@@ -108,7 +133,7 @@ def rollup_apply_batch(pairs: list[tuple[Dossier, DossierEvent]]) -> None:
         facts = _facts(dossier=dossier, event=event, digitised=digitised, current_due_at=dossier.due_at)
         rollups.add(agency_id=dossier.agency_id, procedure_id=dossier.procedure_id, deltas=event_deltas(facts))
     known = {d.agency_id: d.agency.province_id for d, _ in pairs if Dossier.agency.is_cached(d)}  # type: ignore[attr-defined]
-    missing = {agency for agency, _ in rollups.half} - set(known)
+    missing = {agency for agency, _, _ in rollups.daily} - set(known)
     rollups.provinces = {**known, **(_provinces(missing) if missing else {})}
     rollups_write(rollups)
 
@@ -122,9 +147,14 @@ def _column_types(model: type[DailyStat] | type[HalfMonthStat], names: tuple[str
     return result
 
 
-def _upsert(model: type[DailyStat] | type[HalfMonthStat], keys: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Add the rows' counters to ``model``'s table: one statement per chunk whose single parameter is
-    the chunk as one JSON document (``jsonb_to_recordset`` on PostgreSQL, ``json_each`` on SQLite).
+def _upsert(
+    model: type[DailyStat] | type[HalfMonthStat],
+    keys: tuple[str, ...],
+    folded: Mapping[tuple[Any, ...], Counter[str]],
+    provinces: Mapping[int, int | None],
+) -> None:
+    """Add the folded counters to ``model``'s table: one statement per chunk whose single parameter
+    is the chunk as one JSON document (``jsonb_to_recordset`` on PostgreSQL, ``json_each`` on SQLite).
 
     A row lists only its non-zero counters (the others read as 0), so a batch of 1,000 events is a few
     tens of kilobytes of JSON, parsed by the database, instead of 20,000 bound values the driver
@@ -132,6 +162,17 @@ def _upsert(model: type[DailyStat] | type[HalfMonthStat], keys: tuple[str, ...],
     two writers never wait for each other's rows in opposite orders. Identifiers come from the models;
     values are bound.
     """
+    counters_known = frozenset(COUNTERS)
+    rows = []
+    for key, counters in sorted(folded.items()):
+        values = {name: value for name, value in counters.items() if value and name in counters_known}
+        if not values:
+            continue
+        row: dict[str, Any] = dict(zip(keys, key, strict=True))
+        if (province := provinces.get(key[0])) is not None:
+            row["province_id"] = province
+        row.update(values)
+        rows.append(row)
     if not rows:
         return
     table = model._meta.db_table
@@ -158,30 +199,16 @@ def _upsert(model: type[DailyStat] | type[HalfMonthStat], keys: tuple[str, ...],
         f"INSERT INTO {table} ({columns}) SELECT {select} FROM {source} "  # noqa: S608 - model identifiers
         f"WHERE true ORDER BY {order} ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
     )
-    names = [column for column, _ in (*key_columns, *counter_columns)]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), UPSERT_CHUNK):
-            document = [
-                {name: value for name, value in zip(names, row, strict=True) if value is not None and value != 0}
-                for row in rows[start : start + UPSERT_CHUNK]
-            ]
-            cursor.execute(sql, [json.dumps(document, default=date.isoformat, separators=(",", ":"))])
+            document = json.dumps(rows[start : start + UPSERT_CHUNK], default=date.isoformat, separators=(",", ":"))
+            cursor.execute(sql, [document])
 
 
 def rollups_write(rollups: Rollups) -> None:
     """Add folded counters to the tables (atomic increments; keys in order)."""
-    daily = [
-        (*key, rollups.provinces.get(key[0]), *(counters.get(name, 0) for name in COUNTERS))
-        for key, counters in sorted(rollups.daily.items())
-        if any(counters.values())
-    ]
-    half = [
-        (*key, rollups.provinces.get(key[0]), *(counters.get(name, 0) for name in COUNTERS))
-        for key, counters in sorted(rollups.half.items())
-        if any(counters.values())
-    ]
-    _upsert(DailyStat, ("agency_id", "procedure_id", "day"), daily)
-    _upsert(HalfMonthStat, ("agency_id", "half"), half)
+    _upsert(DailyStat, ("agency_id", "procedure_id", "day"), rollups.daily, rollups.provinces)
+    _upsert(HalfMonthStat, ("agency_id", "half"), rollups.halves(), rollups.provinces)
     today = timezone.localdate()
     late = {
         rollups.provinces.get(agency)
@@ -276,7 +303,7 @@ def rollups_from_events(*, chunk_size: int = 5000) -> tuple[Rollups, int]:
         rollups.add(agency_id=agency_id, procedure_id=procedure_id, deltas=event_deltas(facts))
         if "due_at" in data:
             due = moment(data["due_at"])
-    rollups.provinces = _provinces(agency for agency, _ in rollups.half)
+    rollups.provinces = _provinces(agency for agency, _, _ in rollups.daily)
     return rollups, count
 
 
@@ -320,7 +347,7 @@ def rollup_rebuild(*, check: bool = False, actor: User | None = None) -> Rebuild
                 )
         rollups, events = rollups_from_events()
         daily = _folded_rows(rollups.daily)
-        half = _folded_rows(rollups.half)
+        half = _folded_rows(rollups.halves())
         differences: list[str] = []
         differing = 0
         if check:

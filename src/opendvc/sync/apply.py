@@ -419,6 +419,23 @@ def _locked_dossiers(codes: list[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _held_states(codes: list[str]) -> dict[str, tuple[int | None, datetime | None, str | None]]:
+    """``code → (source system, event time held, fingerprint held)`` of the dossiers that exist, unlocked."""
+    clause, params = bulk.in_list(codes)
+    rows = bulk.select_rows(
+        f"SELECT d.code, d.source_system_id, s.event_at, s.fingerprint "  # noqa: S608
+        f"FROM {Dossier._meta.db_table} d LEFT JOIN {SyncState._meta.db_table} s ON s.dossier_id = d.id "
+        f"WHERE d.code {clause}",
+        params,
+    )
+    if connection.vendor == "postgresql":
+        return {code: (system_id, held_at, fingerprint) for code, system_id, held_at, fingerprint in rows}
+    state_field = SyncState._meta.get_field("event_at")
+    return {
+        code: (system_id, _from_db(state_field, held_at), fingerprint) for code, system_id, held_at, fingerprint in rows
+    }
+
+
 def _applicants(numbers: set[str]) -> dict[str, int]:
     if not numbers:
         return {}
@@ -503,12 +520,55 @@ def _dossiers_apply_once(
         else:
             outcomes[index] = Outcome(record.code, "unchanged")
 
-    existing = _locked_dossiers(list(newest)) if newest else {}
-    applicants = _applicants({r.applicant_id_number for _, r in newest.values() if r.applicant_id_number})
+    # What each dossier holds, read without a lock: a record that changes nothing (the same or an older
+    # fact, or a dossier of another system) is settled here. The held state only ever moves forward, so
+    # what this read decides stays true. The dossiers a record does change are read again, locked; a
+    # dossier not held yet is inserted, and if another batch creates it meanwhile the insert finds it
+    # and the batch starts again.
+    held_states = _held_states(list(newest)) if newest else {}
+    settled: set[str] = set()
+    to_lock: list[str] = []
+    for code, (index, record) in newest.items():
+        state = held_states.get(code)
+        if state is None:
+            continue
+        source_system_id, held_at, held_fingerprint = state
+        if source_system_id != system.id:
+            rejections.append((index, record.agency_code, Rejection("dossier_owned_elsewhere", code)))
+            settled.add(code)
+        elif held_at is not None and (record.event_at, record.fingerprint) <= (held_at, held_fingerprint):
+            outcomes[index] = Outcome(code, "unchanged")
+            settled.add(code)
+        else:
+            to_lock.append(code)
+    existing = _locked_dossiers(to_lock) if to_lock else {}
+    applicants = _applicants(
+        {r.applicant_id_number for c, (_, r) in newest.items() if c not in settled and r.applicant_id_number}
+    )
 
     inserts: list[tuple[int, DossierRecord, list[Any]]] = []
     updates: list[tuple[int, DossierRecord, dict[str, Any], list[Any]]] = []
     for code, (index, record) in newest.items():
+        if code in settled:
+            continue
+        old = existing.get(code)
+        if old is not None:
+            if old["source_system_id"] != system.id:
+                rejections.append((index, record.agency_code, Rejection("dossier_owned_elsewhere", code)))
+                continue
+            held_at, held_fingerprint, _, _ = old["_sync"]
+            if held_at is not None and (record.event_at, record.fingerprint) <= (held_at, held_fingerprint):
+                outcomes[index] = Outcome(code, "unchanged")
+                continue
+            if old["status"] in FINAL_STATUSES and record.status != old["status"]:
+                rejections.append(
+                    (
+                        index,
+                        record.agency_code,
+                        Rejection("status_jump_impossible", f"{old['status']} → {record.status}"),
+                    )
+                )
+                continue
         values = _dossier_values(
             record,
             agency=agencies[record.agency_code],
@@ -516,23 +576,10 @@ def _dossiers_apply_once(
             applicant_id=applicants.get(record.applicant_id_number),
             now=now,
         )
-        old = existing.get(code)
         if old is None:
             inserts.append((index, record, values))
-            continue
-        if old["source_system_id"] != system.id:
-            rejections.append((index, record.agency_code, Rejection("dossier_owned_elsewhere", code)))
-            continue
-        held_at, held_fingerprint, _, _ = old["_sync"]
-        if held_at is not None and (record.event_at, record.fingerprint) <= (held_at, held_fingerprint):
-            outcomes[index] = Outcome(code, "unchanged")
-            continue
-        if old["status"] in FINAL_STATUSES and record.status != old["status"]:
-            rejections.append(
-                (index, record.agency_code, Rejection("status_jump_impossible", f"{old['status']} → {record.status}"))
-            )
-            continue
-        updates.append((index, record, old, values))
+        else:
+            updates.append((index, record, old, values))
 
     created_ids: dict[str, int] = {}
     if inserts:
@@ -904,9 +951,9 @@ def _progress_apply_once(
         for event in events:
             event.id = ids[(event.dossier_id, event.seq)]
         state_rows = []
+        by_id = {values["id"]: values for values in existing.values()}
         for dossier_id, (seq, head) in heads.items():
-            code = next(c for c, v in existing.items() if v["id"] == dossier_id)
-            held_at, held_fingerprint, _, _ = existing[code]["_sync"]
+            held_at, held_fingerprint, _, _ = by_id[dossier_id]["_sync"]
             if dossier_id in moved:
                 held_at, held_fingerprint = moved[dossier_id][1], moved[dossier_id][2]
             state_rows.append([dossier_id, system.id, held_at, held_fingerprint, seq, head])

@@ -7,6 +7,7 @@ A dossier that is not the person's own (or their organisation's) is a 404, like 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -38,7 +39,7 @@ from opendvc.dossiers_web import selectors as page_selectors
 from opendvc.dossiers_web.forms import CitizenSupplyForm, WithdrawReasonForm
 from opendvc.dossiers_web.views.common import audited, current_user, error_text, language
 from opendvc.dossiers_web.views.details import dossier_details
-from opendvc.payments.selectors import dossier_payment
+from opendvc.payments.selectors import dossier_obligations
 
 PAGE_SIZE = 20
 
@@ -150,11 +151,24 @@ def render_own_dossier(
         "can_withdraw": Action.WITHDRAW in actions,
         "forms": page_selectors.form_links(dossier=d, for_officer=False),
         "notifications": page_selectors.notifications_about(dossier=d),
-        "payment": dossier_payment(dossier_id=d.pk),
-        "can_pay": d.status == DossierStatus.PAYMENT_REQUESTED and bool(d.fee_amount),
+        **_payment_context(d),
         "error": error,
     }
     return render(request, "dossiers_web/citizen/dossier.html", context, status=status)
+
+
+def _payment_context(d: Dossier) -> dict[str, Any]:
+    """The dossier's payment requests (paid or not, amount, date) and what is left to pay now."""
+    obligations = dossier_obligations(dossier_id=d.pk)
+    waiting = d.status == DossierStatus.PAYMENT_REQUESTED
+    unpaid = [row for row in obligations if not row.paid]
+    due = sum(row.obligation.amount for row in unpaid) if obligations else int(d.fee_amount or 0)
+    return {
+        "obligations": obligations,
+        "all_paid": bool(obligations) and not unpaid,
+        "can_pay": waiting and due > 0,
+        "amount_due": due,
+    }
 
 
 @login_required

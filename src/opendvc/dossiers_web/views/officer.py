@@ -548,7 +548,9 @@ def _perform(action: str, setup: ActionSetup, form: ActionForm) -> Dossier:
             )
         return services.dossier_forward(dossier=d, actor=user, to_step=data["to_step"], assignee=assignee, note=note)
     if action == Action.REQUEST_PAYMENT:
-        return services.dossier_request_payment(dossier=d, actor=user, amount=data.get("amount"), note=note)
+        return services.dossier_request_payment(
+            dossier=d, actor=user, amount=data.get("amount"), note=note, description=data.get("description") or ""
+        )
     if action == Action.PAYMENT_SETTLED:
         return services.dossier_payment_settled(dossier=d, actor=user, reference=data.get("reference", ""))
     if action == Action.STOP:
