@@ -49,9 +49,11 @@ DESKTOP = {"width": 1280, "height": 900}
 @pytest.fixture(autouse=True)
 def _catalog_memo_forgotten() -> None:
     """Each test starts with nothing remembered of another test's catalogue."""
+    from opendvc.agencies.selectors import place_names_forget
     from opendvc.catalog.memo import catalog_memo_clear
 
     catalog_memo_clear()
+    place_names_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -50,9 +50,11 @@ def officer_role_list(*, user: User) -> list[RoleAtAgency]:
     """The user's roles with their agencies, by agency code then role.
 
     Read once per user object — every scope check of a request asks again, and a request has its
-    own user object; ``officer_role_grant`` and ``officer_role_revoke`` forget the memo.
+    own user object; ``officer_role_grant`` and ``officer_role_revoke`` forget the memo. Only officer
+    accounts hold roles (``officer_role_grant`` refuses any other), so a citizen's or a business's
+    request does not ask.
     """
-    if not _is_active_user(user):
+    if not _is_active_user(user) or user.kind != User.Kind.OFFICER:
         return []
     memo = user.__dict__.get(_ROLES_MEMO)
     if memo is None:

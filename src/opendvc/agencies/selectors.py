@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -47,6 +50,57 @@ def commune_list(*, province_code: str) -> QuerySet[AdministrativeUnit]:
     """The communes (phường, xã, đặc khu) of a province, by code; ``unknown_province`` for a bad code."""
     province = province_get(code=province_code)
     return AdministrativeUnit.objects.filter(province=province).select_related("province").order_by("code")
+
+
+@dataclass(frozen=True)
+class PlaceNames:
+    """Every province's and commune's name by code: ``provinces[code]``, ``communes[(province, code)]``."""
+
+    provinces: dict[str, str]
+    communes: dict[tuple[str, str], str]
+
+
+#: How long a worker trusts the names it read. Units change only by a resolution of the National
+#: Assembly Standing Committee (the 2025 arrangement: Resolution 202/2025/QH15 and the resolutions on
+#: communes), announced months ahead and loaded with ``load_administrative_units``.
+PLACE_NAMES_TTL_SECONDS = 300.0
+
+_places: tuple[float, PlaceNames] | None = None
+_places_lock = threading.Lock()
+
+
+def place_names() -> PlaceNames:
+    """The names of the 34 provinces and 3,321 communes, read in one query and kept a few minutes.
+
+    Every online form with an address checks its province and commune against the official list;
+    reading that list per submission cost three queries for a few hundred bytes that change once in
+    years. A save or delete of a unit in this process forgets at once (``place_names_forget``); other
+    workers see a change within ``PLACE_NAMES_TTL_SECONDS``.
+    """
+    global _places
+    held = _places
+    now = time.monotonic()
+    if held is not None and now - held[0] < PLACE_NAMES_TTL_SECONDS:
+        return held[1]
+    provinces: dict[str, str] = {}
+    communes: dict[tuple[str, str], str] = {}
+    rows = AdministrativeUnit.objects.values_list("code", "name", "kind", "province__code")
+    for code, name, kind, province in rows:
+        if kind in AdministrativeUnit.PROVINCE_KINDS:
+            provinces[code] = name
+        elif province is not None:
+            communes[(province, code)] = name
+    names = PlaceNames(provinces=provinces, communes=communes)
+    with _places_lock:
+        _places = (now, names)
+    return names
+
+
+def place_names_forget(**_: Any) -> None:
+    """Forget the names read (a unit was saved or deleted here, or a bulk load ran)."""
+    global _places
+    with _places_lock:
+        _places = None
 
 
 # --- Old (pre-2025) addresses ------------------------------------------------------------------------

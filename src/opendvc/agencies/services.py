@@ -23,6 +23,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from opendvc.agencies.models import AdministrativeUnit, Agency, LegacyUnitMapping, default_working_hours
+from opendvc.agencies.selectors import place_names_forget
 from opendvc.core.codes import AgencyCode, parse_agency_code
 from opendvc.core.errors import ApiError
 from opendvc.core.text import words
@@ -121,6 +122,8 @@ def _units_sync(rows: Sequence[AdministrativeUnit]) -> tuple[int, int]:
     AdministrativeUnit.objects.bulk_update(
         to_update, ["name", "codename", "kind", "province", "phone_code"], batch_size=500
     )
+    if to_create or to_update:
+        transaction.on_commit(place_names_forget)
     return len(to_create), len(to_update)
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from ninja import Query, Router, Schema
 from pydantic import Field as PydanticField
 
 from opendvc.catalog import selectors
 from opendvc.catalog.models import ProcedureVersion
-from opendvc.catalog.search import SearchFilters
+from opendvc.catalog.search import SearchFilters, SearchPage
 from opendvc.core.codes import parse_tthc_code
 from opendvc.core.errors import ApiError, NotFound
 
@@ -138,14 +142,11 @@ class ProcedureOut(Schema):
     response={200: ProcedurePageOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Tìm thủ tục hành chính",
 )
-def procedure_search(request: HttpRequest, params: Query[SearchParams]) -> JsonResponse:
+def procedure_search(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
     """Search as citizens type: without accents, in any word order, tolerant of a typo; ranked by relevance.
 
     Pages are keyset-paginated: pass the `next` value back as `cursor`.
     """
-    # The page is built from plain values the search index already holds in the declared shape
-    # (``ProcedurePageOut``, checked against the OpenAPI schema in the tests), so it is written out
-    # directly: validating twenty items again would cost more than the search itself.
     filters = SearchFilters(
         field=params.field,
         agency=params.agency,
@@ -154,15 +155,47 @@ def procedure_search(request: HttpRequest, params: Query[SearchParams]) -> JsonR
         online_level=params.online_level,
     )
     page = selectors.procedure_search(query=params.q, filters=filters, cursor=params.cursor, limit=params.limit)
-    return JsonResponse(
-        {
-            "items": [{**hit.__dict__, "url": f"/api/v1/procedures/{hit.code}"} for hit in page.items],
-            "next": page.next,
-            "total": page.total,
-            "corrected_terms": page.corrected_terms,
-        },
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )
+    return _search_page_response(request, page)
+
+
+GZIP_MIN_BYTES = 200  # as Django's GZipMiddleware: shorter bodies are not worth compressing
+
+
+def _search_page_response(request: HttpRequest, page: SearchPage) -> HttpResponse:
+    """The page as JSON, gzipped when the client accepts it, each encoding written once per page.
+
+    The search index remembers its pages, and the same few hundred queries make most of the traffic,
+    so the JSON and its gzip are kept with the page (``SearchPage.encoded``) and answered as they are.
+    The page is built from plain values the index holds in the declared shape (``ProcedurePageOut``,
+    checked against the OpenAPI schema in the tests), so it is written out directly. Compressing here
+    rather than in ``GZipMiddleware`` skips that middleware's random padding against BREACH, which
+    guards secrets reflected in a page; a search result is public and carries none.
+    """
+    body = page.encoded.get("json")
+    if body is None:
+        body = json.dumps(
+            {
+                "items": [{**hit.__dict__, "url": f"/api/v1/procedures/{hit.code}"} for hit in page.items],
+                "next": page.next,
+                "total": page.total,
+                "corrected_terms": page.corrected_terms,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        page.encoded["json"] = body
+    if len(body) < GZIP_MIN_BYTES:
+        return HttpResponse(body, content_type="application/json")
+    if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        packed = page.encoded.get("gzip")
+        if packed is None:
+            packed = page.encoded["gzip"] = compress_string(body)
+        response = HttpResponse(packed, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 @router.get(

@@ -3,7 +3,9 @@
 Every submission reads the same few facts of its procedure — the version in force, where it is
 offered, its channels, fees, mandatory documents and form — and the catalogue changes a few times a
 day. :func:`catalog_memo` keeps such facts per catalogue revision: one small query of
-:class:`~opendvc.catalog.models.CatalogRevision` per request tells whether they still hold. Every
+:class:`~opendvc.catalog.models.CatalogRevision` per request tells whether they still hold (the
+revision is read once per request, however many facts the request asks for; outside a request —
+the task worker, commands — on every call). Every
 change to the catalogue bumps the revision in its own transaction (``catalog_revision_bump``: the
 admin, the imports, form publication), so another worker sees the change on its next request. A save
 or delete of a catalogue row in this process forgets at once, so code that changes the catalogue and
@@ -18,20 +20,41 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 T = TypeVar("T")
 MEMO_SIZE = 20_000
 
 _memo: dict[tuple[str, Hashable], tuple[tuple[int, str], Any]] = {}
 _lock = threading.Lock()
+_request = threading.local()  # the revision read by this thread's current request
+
+
+@receiver(request_started, dispatch_uid="catalog_memo_request_started")
+def _request_begins(**_: Any) -> None:
+    _request.active, _request.revision = True, None
+
+
+@receiver(request_finished, dispatch_uid="catalog_memo_request_finished")
+def _request_ends(**_: Any) -> None:
+    _request.active, _request.revision = False, None
+
+
+def _revision() -> tuple[int, str]:
+    from opendvc.catalog.search import catalog_revision
+
+    if not getattr(_request, "active", False):
+        return catalog_revision()
+    if _request.revision is None:
+        _request.revision = catalog_revision()
+    return _request.revision  # type: ignore[no-any-return]
 
 
 def catalog_memo(namespace: str, key: Hashable, load: Callable[[], T]) -> T:
     """``load()``'s answer for ``key``, computed again only when the catalogue revision has moved."""
-    from opendvc.catalog.search import catalog_revision
-
-    revision = catalog_revision()
+    revision = _revision()
     held = _memo.get((namespace, key))
     if held is not None and held[0] == revision:
         return held[1]  # type: ignore[no-any-return]
@@ -44,7 +67,8 @@ def catalog_memo(namespace: str, key: Hashable, load: Callable[[], T]) -> T:
 
 
 def catalog_memo_clear(**_: Any) -> None:
-    """Forget everything (a catalogue row was saved or deleted in this process)."""
+    """Forget everything (a catalogue row was saved or deleted in this process, or the revision moved)."""
+    _request.revision = None
     with _lock:
         _memo.clear()
 

@@ -77,6 +77,9 @@ class SearchPage:
     next: str | None
     total: int
     corrected_terms: dict[str, str] = field(default_factory=dict)
+    #: The page's encodings once a caller has written them (the API's JSON, gzipped), so a page the
+    #: index remembers is serialised and compressed once, not on every request.
+    encoded: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

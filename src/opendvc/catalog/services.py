@@ -24,6 +24,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from opendvc.agencies.models import Agency
+from opendvc.catalog.memo import catalog_memo_clear
 from opendvc.catalog.models import (
     CatalogRevision,
     Channel,
@@ -259,7 +260,10 @@ def catalog_revision_bump() -> int:
     """Count one more change to the catalogue; returns the new revision.
 
     Runs in the caller's transaction when there is one, so the bump commits (or not) with the write.
+    This process forgets what it remembered of the catalogue at once; other workers on their next
+    request (``catalog.memo``).
     """
+    catalog_memo_clear()
     updated = CatalogRevision.objects.filter(pk=1).update(revision=F("revision") + 1, changed_at=timezone.now())
     if not updated:
         try:

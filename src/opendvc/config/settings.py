@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "opendvc.accounts.middleware.SessionIdleTimeoutMiddleware",
     "opendvc.accounts.middleware.OfficerSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "opendvc.web.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -832,7 +832,10 @@ def _check_applicant(*, user: User, organisation: Organisation | None) -> None:
 def _existing_submission(*, submitted_by: User, idempotency_key: str | None) -> Dossier | None:
     if not idempotency_key:
         return None
-    return Dossier.objects.filter(submitted_by=submitted_by, idempotency_key=idempotency_key).first()
+    # Nearly every key is new: ask for the id alone (an index-only read) before reading a whole dossier.
+    found = Dossier.objects.filter(submitted_by=submitted_by, idempotency_key=idempotency_key).values_list("pk")
+    pk = found.first()
+    return Dossier.objects.get(pk=pk[0]) if pk is not None else None
 
 
 def _idempotent_replay(*, existing: Dossier, procedure: Procedure, agency: Agency) -> SubmitResult:
@@ -950,7 +953,7 @@ def _dossier_create(
     dossier = Dossier.objects.create(
         code=code,
         agency=agency,
-        procedure_id=version.procedure_id,
+        procedure=version.procedure,  # already in hand: the answer built from the dossier reads it again otherwise
         procedure_version=version,
         summary=version.name[:500],
         applicant=applicant,

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -187,6 +187,13 @@ class FormSpec:
     documents: tuple[DocumentSpec, ...] | None
     checks: tuple[Mapping[str, Any], ...]
     contact: Mapping[str, str]
+
+    @cached_property
+    def validator(self) -> Draft202012Validator:
+        """The schema's validator, built once per form definition (the spec itself is kept per process)."""
+        from opendvc.forms.validation import FORMAT_CHECKER
+
+        return Draft202012Validator(self.schema, format_checker=FORMAT_CHECKER)
 
     def page(self, page_id: str) -> PageSpec | None:
         return next((page for page in self.pages if page.id == page_id), None)

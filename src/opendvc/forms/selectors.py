@@ -299,10 +299,10 @@ def answer_text(
     if kind == "choice":
         return field_spec.option_label(value, language)
     if kind == "province":
-        places = places or PlaceBook(spec, data)
+        places = places or PlaceBook()
         return places.province_name(str(value)) or str(value)
     if kind == "commune":
-        places = places or PlaceBook(spec, data)
+        places = places or PlaceBook()
         province_spec = spec.fields.get(field_spec.province)
         province = data_get(data, province_spec.path) if province_spec else None
         return places.commune_name(str(value), province=str(province)) or str(value)
@@ -318,7 +318,7 @@ def form_answers(*, spec: FormSpec, data: Any, language: str | None = None) -> l
     """The answers page by page, each with the field's label: for the check-your-answers page, and for
     the dossier pages when they show a dossier submitted with an online form."""
     language = language or translation.get_language() or "vi"
-    places = PlaceBook(spec, data)
+    places = PlaceBook()
     sections = []
     for page in spec.pages:
         rows = []

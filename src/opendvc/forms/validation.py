@@ -18,11 +18,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from opendvc.accounts.services import email_normalise, phone_normalise, tax_code_clean
-from opendvc.agencies.selectors import commune_list, province_list
+from opendvc.agencies.selectors import place_names
 from opendvc.core.codes import CodeError, parse_personal_id
 from opendvc.core.errors import ApiError
 from opendvc.forms.schema import FieldSpec, FormSpec, data_get, pointer_parts, to_pointer
@@ -228,8 +228,7 @@ def _resolve(spec: FormSpec, node: Any) -> dict[str, Any]:
 
 
 def _schema_errors(spec: FormSpec, data: Any) -> Iterable[FieldError]:
-    validator = Draft202012Validator(spec.schema, format_checker=FORMAT_CHECKER)
-    for error in validator.iter_errors(data):
+    for error in spec.validator.iter_errors(data):
         path = list(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, Mapping):
             for name in error.validator_value:
@@ -279,7 +278,7 @@ def _today() -> date:
 def _custom_errors(spec: FormSpec, data: Any, failed: set[str]) -> Iterable[FieldError]:
     """Checks beyond JSON Schema, run only on answers that passed it."""
     today = _today()
-    places = PlaceBook(spec, data)
+    places = PlaceBook()
     for pointer, field in spec.fields.items():
         if pointer in failed:
             continue
@@ -310,39 +309,16 @@ def _custom_errors(spec: FormSpec, data: Any, failed: set[str]) -> Iterable[Fiel
 
 
 class PlaceBook:
-    """The provinces and communes a form's answers name, read in one query per province."""
+    """The official names of the provinces and communes a form's answers may name."""
 
-    def __init__(self, spec: FormSpec, data: Any) -> None:
-        provinces: set[str] = set()
-        communes: dict[str, set[str]] = {}
-        for field in spec.fields.values():
-            value = data_get(data, field.path)
-            if not isinstance(value, str):
-                continue
-            if field.kind == "province":
-                provinces.add(value)
-            elif field.kind == "commune" and (owner := spec.fields.get(field.province)) is not None:
-                province = data_get(data, owner.path)
-                if isinstance(province, str):
-                    communes.setdefault(province, set()).add(value)
-        self.provinces: dict[str, str] = dict(
-            province_list().filter(code__in=provinces | set(communes)).values_list("code", "name")
-        )
-        self.communes: dict[tuple[str, str], str] = {}
-        for province, codes in communes.items():
-            if province not in self.provinces:
-                continue
-            try:
-                found = commune_list(province_code=province).filter(code__in=codes).values_list("code", "name")
-            except ApiError:
-                continue
-            self.communes.update({(province, code): name for code, name in found})
+    def __init__(self) -> None:
+        self._names = place_names()
 
     def province_name(self, code: str) -> str | None:
-        return self.provinces.get(code)
+        return self._names.provinces.get(code)
 
     def commune_name(self, code: str, *, province: str) -> str | None:
-        return self.communes.get((province, code))
+        return self._names.communes.get((province, code))
 
 
 def _value(spec: FormSpec, data: Any, pointer: Any) -> Any:

@@ -150,14 +150,26 @@ def _scope(system: IntegratedSystem) -> tuple[set[int], set[int]]:
     return provinces, agencies
 
 
+# The reference look-ups of a batch name up to a thousand codes or ids each: one array parameter on
+# PostgreSQL (``bulk.in_list``) rather than a thousand bound values for the driver to splice in.
+
+
 def _agencies(codes: set[str]) -> dict[str, _AgencyRow]:
-    rows = Agency.objects.filter(code__in=codes).values_list("id", "code", "administrative_unit_id", "province_id")
+    clause, params = bulk.in_list(sorted(codes))
+    rows = bulk.select_rows(
+        f"SELECT id, code, administrative_unit_id, province_id FROM {Agency._meta.db_table} "  # noqa: S608
+        f"WHERE code {clause}",
+        params,
+    )
     return {code: _AgencyRow(pk, code, unit, province) for pk, code, unit, province in rows}
 
 
 def _procedures(codes: set[str]) -> dict[str, _ProcedureRow]:
-    rows = Procedure.objects.filter(code__in=codes).values_list(
-        "id", "code", "current_version_id", "current_version__status"
+    clause, params = bulk.in_list(sorted(codes))
+    rows = bulk.select_rows(
+        f"SELECT p.id, p.code, p.current_version_id, v.status FROM {Procedure._meta.db_table} p "  # noqa: S608
+        f"LEFT JOIN {ProcedureVersion._meta.db_table} v ON v.id = p.current_version_id WHERE p.code {clause}",
+        params,
     )
     return {
         code: _ProcedureRow(pk, version, status == ProcedureVersion.Status.PUBLISHED)
@@ -166,10 +178,16 @@ def _procedures(codes: set[str]) -> dict[str, _ProcedureRow]:
 
 
 def _offered(agency_ids: set[int], procedure_ids: set[int]) -> set[tuple[int, int]]:
-    rows = ServiceOffering.objects.filter(
-        agency_id__in=agency_ids, procedure_id__in=procedure_ids, is_active=True
-    ).values_list("agency_id", "procedure_id")
-    return set(rows)
+    if not agency_ids or not procedure_ids:
+        return set()
+    agencies, agency_params = bulk.in_list(sorted(agency_ids))
+    procedures, procedure_params = bulk.in_list(sorted(procedure_ids))
+    rows = bulk.select_rows(
+        f"SELECT agency_id, procedure_id FROM {ServiceOffering._meta.db_table} "  # noqa: S608
+        f"WHERE is_active = %s AND agency_id {agencies} AND procedure_id {procedures}",
+        [True, *agency_params, *procedure_params],
+    )
+    return {(agency_id, procedure_id) for agency_id, procedure_id in rows}
 
 
 def _personal_id_valid(number: str) -> bool:

@@ -120,3 +120,32 @@ def test_search_page_has_exactly_the_documented_shape(client: Client) -> None:
     for item in body["items"]:
         assert set(item) == set(ProcedureSummaryOut.model_fields)
     assert ProcedurePageOut.model_validate(body).model_dump(mode="json") == body
+
+
+def test_a_search_page_is_gzipped_for_clients_that_accept_it_and_identical_once_unpacked(client: Client) -> None:
+    import gzip
+
+    make_catalogue()
+    plain = client.get("/api/v1/procedures", {"q": "giay phep lai xe"})
+    packed = client.get("/api/v1/procedures", {"q": "giay phep lai xe"}, HTTP_ACCEPT_ENCODING="gzip, br")
+    again = client.get("/api/v1/procedures", {"q": "giay phep lai xe"}, HTTP_ACCEPT_ENCODING="br;q=1, gzip;q=0.5")
+    assert "Content-Encoding" not in plain and plain["Content-Type"] == "application/json"
+    assert packed["Content-Encoding"] == "gzip" and packed["Content-Type"] == "application/json"
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content == gzip.decompress(again.content)
+    assert plain.json()["total"] == 4
+
+
+def test_a_remembered_search_page_follows_a_catalogue_change(client: Client) -> None:
+    make_catalogue()
+    before = client.get("/api/v1/procedures", {"q": "giay phep lai xe"}).json()
+    version = ProcedureVersion.objects.get(procedure__code="3.000346", status=ProcedureVersion.Status.PUBLISHED)
+    version.name = "Cấp mới giấy phép lái xe hạng A1 (đã sửa)"
+    version.save()
+    from opendvc.catalog.services import catalog_revision_bump
+
+    catalog_revision_bump()  # as every catalogue write does; each worker checks the revision before answering
+    after = client.get("/api/v1/procedures", {"q": "giay phep lai xe"}).json()
+    names = {item["code"]: item["name"] for item in after["items"]}
+    assert names["3.000346"] == "Cấp mới giấy phép lái xe hạng A1 (đã sửa)"
+    assert names != {item["code"]: item["name"] for item in before["items"]}

@@ -176,5 +176,5 @@ def test_my_pages_query_counts_are_pinned(world: World, login: Login, django_ass
     with django_assert_num_queries(4):
         client.get("/ho-so-cua-toi/")
     client.get(own_url(dossier))
-    with django_assert_num_queries(10):  # 9 + the payment that settled the fees, if any
+    with django_assert_num_queries(9):  # 8 + the payment that settled the fees, if any
         client.get(own_url(dossier))

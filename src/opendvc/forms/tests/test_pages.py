@@ -19,7 +19,7 @@ from opendvc.forms.tests.samples import sample
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("name", "queries"), [("task_list", 11), ("page", 10), ("check", 14)])
+@pytest.mark.parametrize(("name", "queries"), [("task_list", 8), ("page", 10), ("check", 8)])
 def test_the_pages_of_a_filled_in_draft_take_a_fixed_number_of_queries(
     citizen_client: Client, world: World, django_assert_num_queries: Any, name: str, queries: int
 ) -> None:
