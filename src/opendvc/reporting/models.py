@@ -125,3 +125,32 @@ class HalfMonthStat(_Counters):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.half}"
+
+
+class RollupRevision(models.Model):
+    """How many times the settled past of a province's rollups changed: the key of the cached figures.
+
+    The statistics pages cache the sums of *settled* rows — days up to the day before yesterday, and
+    the half months that end by then — since only late data changes them: a synchronised record whose
+    events happened days ago, or a rebuild. Whoever writes such a row adds one to its province's
+    revision in the same transaction (:func:`opendvc.reporting.services.rollups_write`), so a page
+    never reads settled figures cached before the change. Writes of today's events, the usual case,
+    touch no revision, and the current days are always read from the tables.
+
+    ``scope`` is the province's id, :data:`CENTRAL` for agencies with no province, or :data:`EVERY`
+    for a change of every scope (a rebuild, a bulk load); a page's key is the sum of the revisions of
+    its scope and :data:`EVERY` (revisions only grow, so the sum moves with either).
+    """
+
+    CENTRAL = 0
+    EVERY = -1
+
+    scope = models.BigIntegerField(_("phạm vi"), primary_key=True)
+    revision = models.BigIntegerField(_("lần thay đổi"), default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu đã chốt")
+        verbose_name_plural = _("phiên bản số liệu đã chốt")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.revision}"

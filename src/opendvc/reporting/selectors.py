@@ -18,20 +18,23 @@ is received online ÷ received new in the period (indicator 3.3, without its res
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from django.db.models import Q, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from opendvc.agencies.models import AdministrativeUnit, Agency
 from opendvc.catalog.models import Procedure
 from opendvc.core.errors import ApiError, NotFound
-from opendvc.reporting.models import DailyStat, HalfMonthStat
+from opendvc.reporting.models import DailyStat, HalfMonthStat, RollupRevision
 from opendvc.reporting.rollup import half_of
 
 PeriodKind = Literal["month", "quarter", "year"]
@@ -277,32 +280,141 @@ def _procedure(code: str) -> Procedure:
 # --- Sums --------------------------------------------------------------------------------------------
 
 
+def _trend_months(period: Period) -> list[date]:
+    """The first days of the twelve calendar months that end with the period's last month."""
+    months: list[date] = []
+    cursor = period.end.replace(day=1)
+    for _ in range(TREND_MONTHS):
+        months.append(cursor)
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    months.reverse()
+    return months
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+
+
+#: How long a cached sum of settled rows is kept; it stays right for as long, its key names its revision.
+SETTLED_CACHE_SECONDS = 24 * 3600
+Part = Literal["all", "settled", "recent"]
+
+
+@functools.cache
+def _sums_sql(*, table: str, time: str, group: str | None, scope: tuple[str, ...], part: Part) -> str:
+    """The statement of :func:`_sums` for a table, grouping and scope (identifiers from the models only).
+
+    Written as SQL once per shape rather than through the ORM: the four dozen filtered sums cost more
+    to compile on every page than the database takes to compute them. ``part`` keeps the rows before
+    the settled boundary (``settled``), from it on (``recent``), or all of them.
+    """
+    received = "received_online + received_in_person + received_post"
+    resolved = "resolved_early + resolved_on_time + resolved_late"
+    columns = [f"COALESCE(SUM({name}) FILTER (WHERE {time} >= %(first)s), 0)" for name in FLOWS]
+    columns.append(f"COALESCE(SUM(open_delta) FILTER (WHERE {time} < %(first)s), 0)")
+    columns.append(f"COALESCE(SUM(open_delta) FILTER (WHERE {time} <= %(stock)s), 0)")
+    columns.append(f"COALESCE(SUM(overdue_delta) FILTER (WHERE {time} <= %(stock)s), 0)")
+    for i in range(TREND_MONTHS):
+        within = f"{time} >= %(month_{i})s AND {time} < %(month_{i + 1})s"
+        columns.append(f"COALESCE(SUM({received}) FILTER (WHERE {within}), 0)")
+        columns.append(f"COALESCE(SUM({resolved}) FILTER (WHERE {within}), 0)")
+    where = [f"{column} = %({column})s" for column in scope]
+    where.append(f"{time} <= %(last)s")
+    if part == "settled":
+        where.append(f"{time} < %(boundary)s")
+    elif part == "recent":
+        where.append(f"{time} >= %(boundary)s")
+    sql = f"SELECT {group or 'NULL'}, {', '.join(columns)} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
+    return sql + (f" GROUP BY {group}" if group else "")
+
+
+def _settled_boundary(*, model: type[HalfMonthStat] | type[DailyStat], today: date) -> date:
+    """The first day (or half month) whose rows are read from the tables on every page.
+
+    Rows before it — days up to the day before yesterday, half months ended by then — change only by
+    late data, which moves their province's :class:`RollupRevision`; a write counted as of today is
+    never late for them, even if its transaction commits a little after midnight.
+    """
+    recent = min(today, timezone.localdate()) - timedelta(days=1)
+    return half_of(recent) if model is HalfMonthStat else recent
+
+
+def settled_revision(*, province: int | None = None, national: bool = False) -> int:
+    """The sum of the revisions a scope's settled figures depend on (see :class:`RollupRevision`)."""
+    rows = RollupRevision.objects.all()
+    if not national:
+        rows = rows.filter(scope__in=[RollupRevision.CENTRAL if province is None else province, RollupRevision.EVERY])
+    return int(rows.aggregate(total=Sum("revision", default=0))["total"])
+
+
+def _part_sums(sql: str, params: Mapping[str, Any]) -> dict[Any, list[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: [int(value) for value in row[1:]] for row in cursor.fetchall()}
+
+
 def _sums(
-    *, model: type[HalfMonthStat] | type[DailyStat], time: str, scope: Q, group: str | None, period: Period, as_of: date
-) -> dict[Any, Figures]:
-    """One query: flows inside the period, stocks at its start and at ``as_of``, per ``group``."""
+    *,
+    model: type[HalfMonthStat] | type[DailyStat],
+    scope: Mapping[str, int],
+    group: str | None,
+    period: Period,
+    as_of: date,
+    today: date,
+    revision: int,
+) -> tuple[dict[Any, Figures], list[TrendPoint]]:
+    """Flows inside the period, stocks at its start and at ``as_of``, per ``group``, and the trend.
+
+    The trend — received (new) and resolved per calendar month over the twelve months that end with
+    the period — is read by the same scan (its rows are a subset of the stocks' rows) and summed over
+    the groups here. Every figure is a sum over rows, so it is the sum of its settled rows (cached
+    under the scope's ``revision``) and its recent ones (read each time; none for a past period).
+    """
     if model is HalfMonthStat:
-        first, last, stock_last = period.start, half_of(period.end), half_of(as_of)
+        time, first, last, stock_last = "half", period.start, half_of(period.end), half_of(as_of)
     else:
-        first, last, stock_last = period.start, period.end, as_of
-    inside = Q(**{f"{time}__gte": first, f"{time}__lte": last})
-    sums: dict[str, Any] = {name: Sum(name, filter=inside, default=0) for name in FLOWS}
-    sums["carried"] = Sum("open_delta", filter=Q(**{f"{time}__lt": first}), default=0)
-    sums["running"] = Sum("open_delta", filter=Q(**{f"{time}__lte": stock_last}), default=0)
-    sums["late"] = Sum("overdue_delta", filter=Q(**{f"{time}__lte": stock_last}), default=0)
-    rows = model.objects.filter(scope, **{f"{time}__lte": last})
-    found: list[dict[Any, Any]] = list(rows.values(group).annotate(**sums)) if group else [rows.aggregate(**sums)]
+        time, first, last, stock_last = "day", period.start, period.end, as_of
+    months = _trend_months(period)
+    boundary = _settled_boundary(model=model, today=today)
+    adapt = connection.ops.adapt_datefield_value
+    params: dict[str, Any] = {
+        "first": adapt(first),
+        "last": adapt(last),
+        "stock": adapt(stock_last),
+        "boundary": adapt(boundary),
+        **scope,
+    }
+    for i, month in enumerate([*months, _next_month(months[-1])]):
+        params[f"month_{i}"] = adapt(month)
+    shape: dict[str, Any] = {"table": model._meta.db_table, "time": time, "group": group, "scope": tuple(scope)}
+    scope_key = ",".join(f"{column}={value}" for column, value in scope.items())
+    dates = ":".join(str(day) for day in (first, last, stock_last, boundary, months[0]))
+    key = f"reporting:settled:1:{shape['table']}:{group}:{scope_key}:{dates}:{revision}"
+    settled: dict[Any, list[int]] | None = cache.get(key)
+    if settled is None:
+        settled = _part_sums(_sums_sql(**shape, part="settled"), params)
+        cache.set(key, settled, SETTLED_CACHE_SECONDS)
+    totals = {k: list(v) for k, v in settled.items()}
+    if last >= boundary:
+        for k, values in _part_sums(_sums_sql(**shape, part="recent"), params).items():
+            known = totals.get(k)
+            totals[k] = values if known is None else [a + b for a, b in zip(known, values, strict=True)]
+    flows = len(FLOWS)
     result: dict[Any, Figures] = {}
-    for row in found:
-        result[row[group] if group else None] = Figures(
-            carried_over=row["carried"],
-            in_progress=row["running"],
-            overdue=row["late"],
-            flows={name: int(row[name]) for name in FLOWS},
+    trend = [[0, 0] for _ in months]
+    for k, values in totals.items():
+        result[k] = Figures(
+            carried_over=values[flows],
+            in_progress=values[flows + 1],
+            overdue=values[flows + 2],
+            flows=dict(zip(FLOWS, values[:flows], strict=True)),
         )
+        for i, point in enumerate(trend):
+            point[0] += values[flows + 3 + 2 * i]
+            point[1] += values[flows + 4 + 2 * i]
     if model is HalfMonthStat and as_of < stock_last + _half_length(stock_last) - timedelta(days=1):
         # The half month of ``as_of`` also holds overdue predictions for its days still to come.
-        ahead = DailyStat.objects.filter(scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
+        ahead = DailyStat.objects.filter(**scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
         grouped = (
             ahead.values(group).annotate(ahead=Sum("overdue_delta"))
             if group
@@ -312,39 +424,14 @@ def _sums(
             figures = result.get(row.get(group) if group else None)
             if figures is not None:
                 figures.overdue -= int(row["ahead"] or 0)
-    return result
+    points = [TrendPoint(month=m, received=r, resolved=s) for m, (r, s) in zip(months, trend, strict=True)]
+    return result, points
 
 
 def _half_length(half: date) -> timedelta:
     if half.day == 1:
         return timedelta(days=14)
     return timedelta(days=calendar.monthrange(half.year, half.month)[1] - 14)
-
-
-def _trend(*, model: type[HalfMonthStat] | type[DailyStat], time: str, scope: Q, period: Period) -> list[TrendPoint]:
-    """Received (new) and resolved per calendar month, over the twelve months that end with the period."""
-    end = period.end
-    months: list[date] = []
-    cursor = end.replace(day=1)
-    for _ in range(TREND_MONTHS):
-        months.append(cursor)
-        cursor = (cursor - timedelta(days=1)).replace(day=1)
-    months.reverse()
-    totals = {month: [0, 0] for month in months}
-    rows = (
-        model.objects.filter(scope, **{f"{time}__gte": months[0], f"{time}__lte": end})
-        .values(time)
-        .annotate(
-            received=Sum("received_online") + Sum("received_in_person") + Sum("received_post"),
-            resolved=Sum("resolved_early") + Sum("resolved_on_time") + Sum("resolved_late"),
-        )
-    )
-    for row in rows:
-        month = row[time].replace(day=1)
-        if month in totals:
-            totals[month][0] += int(row["received"] or 0)
-            totals[month][1] += int(row["resolved"] or 0)
-    return [TrendPoint(month=m, received=r, resolved=s) for m, (r, s) in totals.items()]
 
 
 def _ordered(rows: Iterable[Row]) -> list[Row]:
@@ -367,13 +454,15 @@ def statistics_for(
     common: dict[str, Any] = {"period": period, "as_of": as_of}
     if agency is not None:
         unit = _agency(agency)
+        revision = settled_revision(province=unit.province_id)
         parents: list[tuple[Level, str, str]] = [("national", "", "")]
         if unit.province is not None:
             parents.append(("province", unit.province.code, unit.province.name))
         if procedure is not None:
             proc = _procedure(procedure)
-            scope = Q(agency_id=unit.pk, procedure_id=proc.pk)
-            totals = _sums(model=DailyStat, time="day", scope=scope, group=None, **common).get(None, Figures())
+            scope = {"agency_id": unit.pk, "procedure_id": proc.pk}
+            sums, trend = _sums(model=DailyStat, scope=scope, group=None, today=today, revision=revision, **common)
+            totals = sums.get(None, Figures())
             parents.append(("agency", unit.code, unit.name))
             return Statistics(
                 level="procedure",
@@ -382,12 +471,14 @@ def statistics_for(
                 totals=totals,
                 children=[],
                 child_level=None,
-                trend=_trend(model=DailyStat, time="day", scope=scope, period=period),
+                trend=trend,
                 parents=parents,
                 **common,
             )
-        scope = Q(agency_id=unit.pk)
-        by_procedure = _sums(model=DailyStat, time="day", scope=scope, group="procedure_id", **common)
+        scope = {"agency_id": unit.pk}
+        by_procedure, trend = _sums(
+            model=DailyStat, scope=scope, group="procedure_id", today=today, revision=revision, **common
+        )
         names = {
             p.pk: (p.code, p.current_version.name if p.current_version else p.code)
             for p in Procedure.objects.select_related("current_version").filter(pk__in=list(by_procedure))
@@ -399,14 +490,21 @@ def statistics_for(
             name=unit.name,
             children=children,
             child_level="procedure",
-            trend=_trend(model=DailyStat, time="day", scope=scope, period=period),
+            trend=trend,
             parents=parents,
             **common,
         )
     if province is not None:
         unit_p = _province(province)
-        scope = Q(province_id=unit_p.pk)
-        by_agency = _sums(model=HalfMonthStat, time="half", scope=scope, group="agency_id", **common)
+        scope = {"province_id": unit_p.pk}
+        by_agency, trend = _sums(
+            model=HalfMonthStat,
+            scope=scope,
+            group="agency_id",
+            today=today,
+            revision=settled_revision(province=unit_p.pk),
+            **common,
+        )
         agencies = {a.pk: (a.code, a.name) for a in Agency.objects.filter(pk__in=list(by_agency)).only("code", "name")}
         children = [
             Row(code=agencies[k][0], name=agencies[k][1], figures=f) for k, f in by_agency.items() if k in agencies
@@ -417,11 +515,18 @@ def statistics_for(
             name=unit_p.name,
             children=children,
             child_level="agency",
-            trend=_trend(model=HalfMonthStat, time="half", scope=scope, period=period),
+            trend=trend,
             parents=[("national", "", "")],
             **common,
         )
-    by_province = _sums(model=HalfMonthStat, time="half", scope=Q(), group="province_id", **common)
+    by_province, trend = _sums(
+        model=HalfMonthStat,
+        scope={},
+        group="province_id",
+        today=today,
+        revision=settled_revision(national=True),
+        **common,
+    )
     units = {
         u.pk: (u.code, u.name)
         for u in AdministrativeUnit.objects.filter(pk__in=[k for k in by_province if k is not None]).only(
@@ -437,7 +542,7 @@ def statistics_for(
         name=gettext("Cả nước"),
         children=children,
         child_level="province",
-        trend=_trend(model=HalfMonthStat, time="half", scope=Q(), period=period),
+        trend=trend,
         parents=[],
         **common,
     )

@@ -18,11 +18,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from opendvc.agencies.models import Agency
 from opendvc.audit.services import audit_record
 from opendvc.dossiers.models import Attachment, Dossier, DossierEvent
-from opendvc.reporting.models import COUNTERS, DailyStat, HalfMonthStat
+from opendvc.reporting.models import COUNTERS, DailyStat, HalfMonthStat, RollupRevision
 from opendvc.reporting.rollup import RECEIVED, EventFacts, event_deltas, half_of, moment
 
 if TYPE_CHECKING:
@@ -208,6 +209,33 @@ def rollups_write(rollups: Rollups) -> None:
     """Add folded counters to the tables (atomic increments; keys in order)."""
     _upsert(DailyStat, ("agency_id", "procedure_id", "day"), rollups.daily, rollups.provinces)
     _upsert(HalfMonthStat, ("agency_id", "half"), rollups.halves(), rollups.provinces)
+    today = timezone.localdate()
+    late = {
+        rollups.provinces.get(agency)
+        for (agency, _, day), counters in rollups.daily.items()
+        if day < today and any(counters.values())
+    }
+    if late:
+        rollup_revisions_bump(provinces=late)
+
+
+def rollup_revisions_bump(*, provinces: Iterable[int | None] | None = None) -> None:
+    """Mark the settled figures of these provinces (``None``: agencies without one; all: every scope) changed.
+
+    Called with the rollup writes of days before today (late data), inside their transaction, in key
+    order like them; the statistics pages key their cached settled sums by these revisions
+    (:class:`~opendvc.reporting.models.RollupRevision`).
+    """
+    every = RollupRevision.EVERY
+    scopes = sorted({every} if provinces is None else {RollupRevision.CENTRAL if p is None else p for p in provinces})
+    table = RollupRevision._meta.db_table
+    values = ", ".join(["(%s, 1)"] * len(scopes))
+    sql = (
+        f"INSERT INTO {table} (scope, revision) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (scope) DO UPDATE SET revision = {table}.revision + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, scopes)
 
 
 # --- Rebuild ------------------------------------------------------------------------------------------
@@ -347,6 +375,7 @@ def rollup_rebuild(*, check: bool = False, actor: User | None = None) -> Rebuild
             DailyStat.objects.all().delete()
             HalfMonthStat.objects.all().delete()
             rollups_write(rollups)
+            rollup_revisions_bump()
         audit_record(
             action="reporting.rebuild_check" if check else "reporting.rebuild",
             actor=actor,
