@@ -214,6 +214,19 @@ def fetch_all(base: str, paths: list[str], *, connections: int) -> float:
     return len(paths) / (time.perf_counter() - started)
 
 
+def paced_think(base: str, workdir: Path, paths: list[str], *, connections: int, rate: int, run: dict) -> int:
+    """Clients' mean pause (ms) that makes ``connections`` clients offer about ``rate`` requests/s.
+
+    Each client's cycle is its pause plus the latency, and ``connections / cycle`` is the rate;
+    latency depends on the load, so one short run with a first guess measures it.
+    """
+    cycle_ms = connections * 1000 / rate
+    guess = max(1, round(cycle_ms / 2))
+    seen = wrk(base, script(workdir, paths, think_ms=guess), **run)
+    latency_ms = max(0.0, connections * 1000 / seen.rps - guess) if seen.rps else 0.0
+    return max(1, round(cycle_ms - latency_ms))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--procedures", type=int, default=10_000)
@@ -261,14 +274,14 @@ def main() -> None:
             "procedure page /thu-tuc/<code>/": wrk(base, script(workdir, page_paths), **run),
         }
         # Little's law: 50 clients that never pause have a mean latency of 50 / throughput, so a
-        # latency goal is read at a given rate — here clients with think time offering ~--rate req/s.
-        think = max(1, round(args.connections * 1000 / args.rate) - 2)
-        paced_search, paced_page = (
-            script(workdir, search_paths, think_ms=think),
-            script(workdir, page_paths, think_ms=think),
-        )
-        results[f"search, clients pausing ~{think} ms"] = wrk(base, paced_search, **run)
-        results[f"procedure page, clients pausing ~{think} ms"] = wrk(base, paced_page, **run)
+        # latency goal is read at a given rate: clients with think time offering --rate req/s. The
+        # think time is calibrated per endpoint (a short run, then corrected by the latency seen).
+        calibrate = {**run, "duration": 5}
+        for label, paths in (("search", search_paths), ("procedure page", page_paths)):
+            think = paced_think(base, workdir, paths, connections=args.connections, rate=args.rate, run=calibrate)
+            results[f"{label} at ~{args.rate}/s offered ({think} ms pauses)"] = wrk(
+                base, script(workdir, paths, think_ms=think), **run
+            )
 
     print_table(
         results,

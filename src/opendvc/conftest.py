@@ -48,12 +48,14 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture(autouse=True)
 def _catalog_memo_forgotten() -> None:
-    """Each test starts with nothing remembered of another test's catalogue."""
+    """Each test starts with nothing remembered of another test's catalogue or pages."""
     from opendvc.agencies.selectors import place_names_forget
     from opendvc.catalog.memo import catalog_memo_clear
+    from opendvc.web.pages import page_memory
 
     catalog_memo_clear()
     place_names_forget()
+    page_memory.clear()
 
 
 @pytest.fixture(autouse=True)

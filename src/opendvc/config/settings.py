@@ -154,7 +154,7 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "opendvc.core.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
     # Sessions are read on every signed-in request: from the shared cache, the database behind it.
@@ -231,6 +231,10 @@ LOGGING = {
 # Seconds a web worker trusts its in-memory catalogue search index before checking the
 # catalogue's revision in the database again.
 CATALOG_INDEX_CHECK_SECONDS = float(os.environ.get("CATALOG_INDEX_CHECK_SECONDS", "2"))
+# Whole public pages a web worker keeps in its own memory in front of the shared cache (web.pages):
+# at most this many bytes of page bodies, each for at most this many seconds.
+PAGE_MEMORY_BYTES = int(os.environ.get("PAGE_MEMORY_BYTES", str(32 * 1024 * 1024)))
+PAGE_MEMORY_SECONDS = float(os.environ.get("PAGE_MEMORY_SECONDS", "60"))
 # Where the demo catalogue comes from: the repository's shared sample of the national catalogue.
 TTHC_SAMPLE_PATH = Path(
     os.environ.get("TTHC_SAMPLE_PATH", BASE_DIR / "src" / "opendvc" / "catalog" / "data" / "tthc-sample.json")

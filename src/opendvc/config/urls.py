@@ -10,6 +10,10 @@ from opendvc.web import views as web_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
+    # The public catalogue and home page first: they take most requests, and URL resolution tries
+    # the patterns in order. No other app's pattern starts with "thu-tuc/" or is the bare root.
+    path("", include("opendvc.catalog.urls")),
+    path("", include("opendvc.web.urls")),
     path("api/dvcqg/auth", dvcqg.auth_view, name="dvcqg_auth"),
     path("api/dvcqg/service", dvcqg.service_view, name="dvcqg_service"),
     path("api/", api.urls),
@@ -21,10 +25,8 @@ urlpatterns = [
     path("", include("opendvc.dossiers_web.urls")),
     path("", include("opendvc.sync.urls")),
     path("", include("opendvc.payments.urls")),
-    path("", include("opendvc.web.urls")),
     path("", include("opendvc.reporting.urls")),
     path("", include("opendvc.agencies.urls")),
-    path("", include("opendvc.catalog.urls")),
 ]
 
 handler404 = "opendvc.web.views.page_not_found"

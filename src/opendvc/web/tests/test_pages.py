@@ -147,3 +147,47 @@ def test_500_page_falls_back_to_plain_html_when_the_template_fails(rf, monkeypat
     response = views.server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+def test_page_memory_forgets_the_least_recently_used_page_beyond_its_byte_budget() -> None:
+    from opendvc.web.pages import PageMemory
+
+    with override_settings(PAGE_MEMORY_BYTES=8000):
+        memory = PageMemory()
+        memory.put(("a", "br"), b"a" * 400, seconds=60)
+        memory.put(("b", "br"), b"b" * 400, seconds=60)
+        assert memory.get(("a", "br")) == b"a" * 400  # "a" is now the more recently used
+        for n in range(19):
+            memory.put((f"c{n}", "br"), b"c" * 400, seconds=60)
+        assert memory.get(("a", "br")) == b"a" * 400
+        assert memory.get(("b", "br")) is None
+        memory.put(("huge", "br"), b"h" * 2000, seconds=60)  # over an eighth of the budget: not kept
+        assert memory.get(("huge", "br")) is None
+
+
+def test_page_memory_entry_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opendvc.web import pages
+
+    memory = pages.PageMemory()
+    now = [1000.0]
+    monkeypatch.setattr(pages.time, "monotonic", lambda: now[0])
+    memory.put(("home", "gzip"), b"page", seconds=60)
+    now[0] += 59
+    assert memory.get(("home", "gzip")) == b"page"
+    now[0] += 2
+    assert memory.get(("home", "gzip")) is None
+
+
+def test_worker_memory_serves_a_page_without_the_shared_cache(db: None) -> None:
+    from django.core.cache import cache
+
+    first = Client().get("/", headers={"Accept-Encoding": "br"})
+    cache.clear()  # the shared cache lost it; this worker still holds the bytes it sent
+    again = Client().get("/", headers={"Accept-Encoding": "br"})
+    assert again.content == first.content and again["Content-Encoding"] == "br"
+    with override_settings(PAGE_MEMORY_SECONDS=0):
+        from opendvc.web.pages import page_memory
+
+        page_memory.clear()
+        assert Client().get("/", headers={"Accept-Encoding": "br"}).content == first.content
+        assert not page_memory._entries  # with no memory time allowed, nothing is kept
