@@ -129,6 +129,19 @@ def test_a_filter_that_matches_nothing_and_a_wrong_date_are_explained(world: Wor
     assert "phải là một ngày có thật" in wrong
 
 
+def test_filter_box_shows_what_was_typed_and_the_empty_box_follows_the_language(world: World, login: Login) -> None:
+    client = login(world.desk)
+    typed = client.get(f"/can-bo/?tab=all&procedure={world.procedure.code}&status=2").content.decode()
+    assert re.search(rf'<option value="{re.escape(world.procedure.code)}" selected>', typed)
+    assert re.search(r'<option value="2" selected>', typed)
+    empty = client.get("/can-bo/?tab=all").content.decode()
+    assert f'<option value="{world.procedure.code}">' in empty and '<option value="2">' in empty
+    assert "Tất cả thủ tục" in empty
+    client.cookies["django_language"] = "en"
+    english = client.get("/can-bo/?tab=all").content.decode()
+    assert "All procedures" in english and "Tất cả thủ tục" not in english
+
+
 def test_a_person_without_an_officer_role_is_told_so(world: World, login: Login) -> None:
     response = login(world.citizen).get("/can-bo/")
     assert response.status_code == 403

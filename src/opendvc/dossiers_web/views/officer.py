@@ -16,8 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -27,6 +28,7 @@ from opendvc.accounts.models import User
 from opendvc.accounts.selectors import RoleAtAgency, officer_role_list
 from opendvc.agencies.selectors import agency_get
 from opendvc.audit.services import audit_record
+from opendvc.catalog.memo import catalog_memo
 from opendvc.core.calendar import WorkingCalendar
 from opendvc.core.errors import ApiError
 from opendvc.dossiers import services
@@ -137,6 +139,24 @@ def _filter_params(form: WorklistFilterForm) -> dict[str, str]:
     return {name: str(form.data.get(name, "")).strip() for name in names if str(form.data.get(name, "")).strip()}
 
 
+def _filter_fields(form: WorklistFilterForm, *, agency_ids: set[int], in_use: bool) -> str:
+    """The filter box's fields; with no filter typed, the same empty form for every officer of these agencies.
+
+    Its procedure list runs to hundreds of options, so the empty form is rendered once per catalogue
+    revision, set of agencies and language rather than on every worklist view.
+    """
+    template = "dossiers_web/officer/_worklist_filters.html"
+    if in_use:
+        return render_to_string(template, {"form": form})
+
+    def render_empty() -> str:
+        empty = WorklistFilterForm(procedures=page_selectors.procedures_offered(agency_ids=agency_ids))
+        return render_to_string(template, {"form": empty})
+
+    key = (tuple(sorted(agency_ids)), translation.get_language())
+    return catalog_memo("worklist_filter_fields", key, render_empty)
+
+
 @login_required
 @require_safe
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -146,10 +166,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not roles:
         return render(request, "dossiers_web/officer/no_role.html", status=403)
     tabs = _tabs_for(roles)
-    form = WorklistFilterForm(
-        request.GET or None,
-        procedures=page_selectors.procedures_offered(agency_ids={role.agency_id for role in roles}),
-    )
+    agency_ids = {role.agency_id for role in roles}
+    form = WorklistFilterForm(request.GET or None, procedures=page_selectors.procedures_offered(agency_ids=agency_ids))
     filters = form.filters() if form.is_bound else WorklistFilters()
     tab = request.GET.get("tab", "")
     if tab not in tabs:
@@ -165,6 +183,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     calendar = WorkingCalendar()
     params = _filter_params(form)
+    filter_fields = _filter_fields(form, agency_ids=agency_ids, in_use=bool(params) or bool(form.errors))
     back = request.get_full_path()
     back_query = urlencode({"back": back})
     base_url = reverse("dossiers_web:officer_dossier", kwargs={"code": CODE_SLOT})
@@ -184,6 +203,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "form": form,
+        "filter_fields": filter_fields,
         "tabs": [
             {
                 "name": name,
