@@ -281,10 +281,12 @@ _PAGE_DEFERRED: Final = (
 def dossier_get_for_user(*, user: User, code: str) -> DossierAccess:
     """The dossier if ``user`` is an officer of its agency or its owner; otherwise ``dossier_not_found``.
 
-    Three queries for an officer (dossier with its agency, procedure and people; roles; attachments).
+    Three queries for an officer (dossier with its agency, procedure and assignee; roles; attachments).
+    The applicant's account is not joined: pages show the name written on the dossier, and scope
+    needs only ``applicant_id``.
     """
     dossier = (
-        Dossier.objects.select_related("agency", "procedure", "procedure_version", "assignee", "applicant")
+        Dossier.objects.select_related("agency", "procedure", "procedure_version", "assignee")
         .defer(*_PAGE_DEFERRED)
         .prefetch_related("attachments")
         .filter(code=_canonical_code(code))
