@@ -9,6 +9,7 @@ each other in opposite orders.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import Counter
@@ -138,8 +139,11 @@ def rollup_apply_batch(pairs: list[tuple[Dossier, DossierEvent]]) -> None:
     rollups_write(rollups)
 
 
-def _column_types(model: type[DailyStat] | type[HalfMonthStat], names: tuple[str, ...]) -> list[tuple[str, str]]:
-    """``(column, SQL type)`` of each field, as ``jsonb_to_recordset`` needs them declared."""
+@functools.cache
+def _column_types(
+    model: type[DailyStat] | type[HalfMonthStat], names: tuple[str, ...], vendor: str
+) -> list[tuple[str, str]]:
+    """``(column, SQL type)`` of each field, as ``jsonb_to_recordset`` needs them declared (once per process)."""
     result = []
     for name in names:
         field: Any = model._meta.get_field(name.removesuffix("_id"))
@@ -176,8 +180,8 @@ def _upsert(
     if not rows:
         return
     table = model._meta.db_table
-    key_columns = _column_types(model, (*keys, "province_id"))
-    counter_columns = _column_types(model, COUNTERS)
+    key_columns = _column_types(model, (*keys, "province_id"), connection.vendor)
+    counter_columns = _column_types(model, COUNTERS, connection.vendor)
     columns = ", ".join(column for column, _ in (*key_columns, *counter_columns))
     conflict = ", ".join(keys)
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
