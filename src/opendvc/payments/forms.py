@@ -17,6 +17,7 @@ PROVIDER_LABELS = {
     "vnpay": _("VNPAY (thẻ ATM nội địa, thẻ quốc tế, ứng dụng ngân hàng)"),
     "vietqr": _("Chuyển khoản bằng mã VietQR (ứng dụng ngân hàng bất kỳ)"),
     "sandbox": _("Cổng thanh toán thử nghiệm (bản trình diễn)"),
+    "desk": _("Nộp tại quầy (tiền mặt, thẻ qua máy POS)"),
 }
 
 

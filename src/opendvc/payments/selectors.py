@@ -62,6 +62,10 @@ class DossierObligation:
     def paid(self) -> bool:
         return self.obligation.paid_at is not None
 
+    @property
+    def paid_at_desk(self) -> bool:
+        return self.paid_order is not None and self.paid_order.provider == "desk"
+
 
 def dossier_obligations(*, dossier_id: int) -> list[DossierObligation]:
     """Every payment request of the dossier in the order they were made, each with the order that paid it."""

@@ -58,7 +58,10 @@ logger = logging.getLogger(__name__)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 REFERENCE_RE = re.compile(r"OD\d{6}[2-9A-HJ-NP-Z]{10}")
 
-Source = Literal["browser", "callback", "ipn", "query", "statement", "system", "accountant"]
+Source = Literal["browser", "callback", "ipn", "query", "statement", "system", "accountant", "desk"]
+
+#: The provider name of money taken at the one-stop desk (cash or a POS card terminal at the counter).
+DESK_PROVIDER = "desk"
 SettleOutcome = Literal["applied", "duplicate", "refund_due", "ignored", "pending"]
 
 
@@ -194,16 +197,22 @@ def _dossier_obligation_new(dossier: Dossier, *, amount: int, description: str =
 
 
 def obligation_on_dossier_event(*, dossier: Dossier, event: Any) -> None:
-    """Each payment request of a native dossier becomes its own obligation, in the request's transaction.
+    """Keep a native dossier's obligations in step with its payment events, in the event's transaction.
 
-    A dossier-event listener (``dossiers.hooks``): the amount and description are the request's.
-    Dossiers synchronised from another system are paid there, so they get none here.
+    A dossier-event listener (``dossiers.hooks``): each payment request becomes its own obligation
+    (the amount and description are the request's), and an officer's record of a payment at the
+    one-stop desk settles the obligations still unpaid (:func:`payment_desk_record`). Dossiers
+    synchronised from another system are paid there, so they get none here.
     """
-    if event.action != "request_payment" or dossier.source_system_id is not None:
+    if dossier.source_system_id is not None:
         return
-    amount = int((event.data or {}).get("amount") or 0)
-    if amount > 0:
-        _dossier_obligation_new(dossier, amount=amount, description=str((event.data or {}).get("description", "")))
+    data = event.data or {}
+    if event.action == "request_payment":
+        amount = int(data.get("amount") or 0)
+        if amount > 0:
+            _dossier_obligation_new(dossier, amount=amount, description=str(data.get("description", "")))
+    elif event.action == "payment_settled" and event.actor_id is not None and not data.get("online"):
+        payment_desk_record(dossier=dossier, actor=event.actor, note=str(data.get("reference", "")))
 
 
 def obligation_for_dossier(*, dossier: Dossier, sequence: int | None = None) -> Obligation:
@@ -397,6 +406,78 @@ def _settle_dossier(order: PaymentOrder, obligation: Obligation) -> None:
 
 def _receipt_number(order: PaymentOrder) -> str:
     return f"BL-{timezone.localtime(order.settled_at):%Y}-{order.reference[2:]}"
+
+
+def payment_desk_paid_online() -> ApiError:
+    return ApiError(
+        "obligation_paid_online",
+        "Khoản phí, lệ phí của hồ sơ này đã được nộp trực tuyến; không thu thêm tại quầy.",
+        "This dossier's fees were already paid online; do not take them again at the desk.",
+        status=409,
+    )
+
+
+def payment_desk_busy() -> ApiError:
+    return ApiError(
+        "payment_in_progress",
+        "Một khoản thanh toán trực tuyến của hồ sơ này đang được xác nhận; hãy thử lại sau ít giây.",
+        "An online payment of this dossier is being confirmed; try again in a few seconds.",
+        status=409,
+    )
+
+
+def payment_desk_record(*, dossier: Dossier, actor: User, note: str = "") -> list[PaymentOrder]:
+    """Settle the dossier's unpaid obligations with money the officer took at the one-stop desk.
+
+    Called for the officer's ``payment_settled`` event (6 → 4), inside its transaction and after the
+    dossier row is locked: each unpaid obligation gets a succeeded order of provider ``desk`` with its
+    e-receipt number, an event and an audit entry naming the officer, so the payer cannot pay online
+    again (``obligation_paid``) and the accountant's collections count it. When every obligation was
+    already paid online the desk takes nothing (``obligation_paid_online``). Obligation rows are
+    taken with NOWAIT: an online confirmation holding one waits for this dossier, and waiting for it
+    here would deadlock; the officer is told to try again instead (``payment_in_progress``).
+    """
+    from django.db import DatabaseError
+
+    try:
+        with transaction.atomic():
+            obligations = list(
+                Obligation.objects.select_for_update(nowait=True).filter(dossier=dossier).order_by("sequence")
+            )
+    except DatabaseError:
+        raise payment_desk_busy() from None
+    unpaid = [obligation for obligation in obligations if obligation.paid_at is None]
+    if obligations and not unpaid:
+        raise payment_desk_paid_online()
+    if not obligations and dossier.fee_amount:
+        unpaid = [_dossier_obligation_new(dossier, amount=int(dossier.fee_amount))]
+    now = timezone.now()
+    orders: list[PaymentOrder] = []
+    for obligation in unpaid:
+        order = PaymentOrder(
+            reference=_reference_new(now),
+            obligation=obligation,
+            provider=DESK_PROVIDER,
+            amount=obligation.amount,
+            currency=obligation.currency,
+            status=OrderStatus.SUCCEEDED,
+            created_by=actor,
+            created_at=now,
+            expires_at=now,
+            settled_at=now,
+        )
+        order.receipt_number = _receipt_number(order)
+        try:
+            with transaction.atomic():
+                order.save()
+        except IntegrityError:
+            raise payment_desk_paid_online() from None
+        obligation.paid_at = now
+        obligation.save(update_fields=["paid_at"])
+        _event(order, action="succeeded", source="desk", data={"officer": actor.username, "note": note[:200]})
+        _audit(order, action="desk", actor=actor)
+        orders.append(order)
+    return orders
 
 
 def payment_confirm(

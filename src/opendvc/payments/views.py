@@ -180,7 +180,7 @@ def _order_context(order: PaymentOrder) -> dict[str, Any]:
     return {
         "order": order,
         "obligation": obligation,
-        "provider_label": PROVIDER_LABELS.get(order.provider, provider_get(order.provider).verbose_name),
+        "provider_label": PROVIDER_LABELS.get(order.provider) or provider_get(order.provider).verbose_name,
         "redirect_url": start.get("redirect_url", "") if order.status == OrderStatus.PENDING else "",
         "qr": qr,
         "account": VietQrTransfer().account() if order.provider == "vietqr" else {},
