@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -437,8 +437,6 @@ def payment_desk_record(*, dossier: Dossier, actor: User, note: str = "") -> lis
     taken with NOWAIT: an online confirmation holding one waits for this dossier, and waiting for it
     here would deadlock; the officer is told to try again instead (``payment_in_progress``).
     """
-    from django.db import DatabaseError
-
     try:
         with transaction.atomic():
             obligations = list(

@@ -9,7 +9,7 @@ import pytest
 
 from opendvc.core.cache import RedisCache
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 def _redis_answers() -> bool:

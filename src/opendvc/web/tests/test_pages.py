@@ -181,10 +181,12 @@ def test_page_memory_entry_expires(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_worker_memory_serves_a_page_without_the_shared_cache(db: None) -> None:
     from django.core.cache import cache
 
+    cache.clear()
     first = Client().get("/", headers={"Accept-Encoding": "br"})
     cache.clear()  # the shared cache lost it; this worker still holds the bytes it sent
     again = Client().get("/", headers={"Accept-Encoding": "br"})
     assert again.content == first.content and again["Content-Encoding"] == "br"
+    assert first.templates and not again.templates  # served from memory: nothing rendered again
     with override_settings(PAGE_MEMORY_SECONDS=0):
         from opendvc.web.pages import page_memory
 
