@@ -68,6 +68,51 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    app_cpu_ms: float | None = None  # CPU the server's processes spent per request (user + system)
+    db_cpu_ms: float | None = None  # the same for PostgreSQL's processes
+
+
+# The process group of the running production server, whose CPU time :func:`wrk` accounts per request.
+_server_group: int | None = None
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _serves_our_database(pid: str) -> bool:
+    """A PostgreSQL process that is not a client backend of another database (auxiliaries count)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            title = handle.read().decode(errors="replace").replace("\0", " ").split()
+    except OSError:
+        return False
+    ours = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+    # A backend's title: "postgres: 15/main: <user> <database> <client> <state>".
+    is_backend = len(title) >= 5 and title[0] == "postgres:" and "(" in title[4]
+    return not is_backend or title[3] == ours
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(server, PostgreSQL) CPU seconds used so far by the live processes of each, from ``/proc``.
+
+    Wall-clock figures on a shared machine move with whatever else runs; CPU per request does not,
+    and the machine's cores divided by it bounds the throughput the server can reach.
+    """
+    server = database = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        used = int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        if _server_group is not None and int(fields[2]) == _server_group:
+            server += used
+        elif name.startswith("postgres") and _serves_our_database(entry.name):
+            database += used
+    return server / _TICK, database / _TICK
 
 
 def spare_port() -> int:
@@ -106,8 +151,11 @@ def production_server(*, env: dict[str, str] | None = None, workers: int | None 
                 if server.poll() is not None or time.monotonic() > deadline:
                     sys.exit("error: the server did not become healthy")
                 time.sleep(0.3)
+        global _server_group
+        _server_group = server.pid
         yield base
     finally:
+        _server_group = None
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
@@ -117,10 +165,15 @@ def wrk(base: str, script: str, *, duration: int, connections: int, workdir: Pat
     path = workdir / f"script-{len(os.listdir(workdir))}.lua"
     path.write_text(script + LUA_REPORT)
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", str(path)]
+    before = cpu_seconds()
     output = subprocess.run([*command, base], check=True, capture_output=True, text=True).stdout
+    after = cpu_seconds()
     line = next(row for row in output.splitlines() if row.startswith("RESULT"))
     requests, micros, p50, p95, p99, not_2xx, socket_errors, timeouts = map(int, line.split()[1:])
+    per_request = 1000 / max(requests, 1)
     return Result(
+        app_cpu_ms=(after[0] - before[0]) * per_request if _server_group is not None else None,
+        db_cpu_ms=(after[1] - before[1]) * per_request,
         rps=requests / (micros / 1e6),
         p50_ms=p50 / 1000,
         p95_ms=p95 / 1000,
@@ -135,12 +188,21 @@ def print_table(results: dict[str, Result], *, ceiling: str, setup: str) -> None
     top = results[ceiling].rps
     width = max(len(label) for label in results) + 2
     print(f"\n{setup}, {os.cpu_count()} CPUs, wrk -t2\n")
-    print(f"{'endpoint':{width}} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(
+        f"{'endpoint':{width}} {'req/s':>9} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f" {'app CPU ms/req':>15} {'db CPU ms/req':>14}"
+    )
     for label, r in results.items():
+        app = f"{r.app_cpu_ms:15.1f}" if r.app_cpu_ms is not None else f"{'':15}"
+        db = f"{r.db_cpu_ms:14.1f}" if r.db_cpu_ms is not None else f"{'':14}"
         print(
             f"{label:{width}} {r.rps:9.0f} {r.rps / top:7.0%} {r.p50_ms:8.1f} {r.p95_ms:8.1f} {r.p99_ms:8.1f} "
-            f"{r.errors:7d}"
+            f"{r.errors:7d} {app} {db}"
         )
+    print(
+        "\nCPU ms/req: CPU time the server's processes and PostgreSQL's spent per answered request during the"
+        " run (other work on the machine does not count in it)."
+    )
 
 
 def require_wrk() -> None:

@@ -51,9 +51,11 @@ def _catalog_memo_forgotten() -> None:
     """Each test starts with nothing remembered of another test's catalogue or pages."""
     from opendvc.agencies.selectors import place_names_forget
     from opendvc.catalog.memo import catalog_memo_clear
+    from opendvc.core.calendar import display_calendar_forget
     from opendvc.web.pages import page_memory
 
     catalog_memo_clear()
+    display_calendar_forget()
     place_names_forget()
     page_memory.clear()
 

@@ -25,10 +25,12 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import pairwise
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
@@ -425,10 +427,17 @@ _build_lock = threading.Lock()
 
 def catalog_revision() -> tuple[int, str]:
     """The catalogue's revision: its counter and the time of the last change (unique per write)."""
-    from opendvc.catalog.models import CatalogRevision
-
-    row = CatalogRevision.objects.filter(pk=1).values_list("revision", "changed_at").first()
-    return (int(row[0]), row[1].isoformat()) if row else (0, "")
+    # Read on every request that uses a remembered fact: plain SQL, without building a queryset
+    # (the table of opendvc.catalog.models.CatalogRevision).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT revision, changed_at FROM catalog_catalogrevision WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return (0, "")
+    changed_at = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(str(row[1]))
+    if changed_at.tzinfo is None:  # SQLite hands back the stored UTC time without its zone
+        changed_at = changed_at.replace(tzinfo=UTC)
+    return (int(row[0]), changed_at.astimezone(UTC).isoformat())
 
 
 def build_index(revision: tuple[int, str] | None = None) -> SearchIndex:

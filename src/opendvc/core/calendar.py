@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time as time_module
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -328,6 +329,7 @@ class WorkingCalendar:
         self._entries: dict[date, CalendarEntry] = {}
         self._loaded_years: set[int] = set()
         self._days: dict[date, DayInfo] = {}
+        self._year_counts: dict[int, list[int]] = {}
         if entries is not None:
             self._add_entries(entries)
 
@@ -353,6 +355,7 @@ class WorkingCalendar:
         )
         self._loaded_years.update(range(missing[0], missing[-1] + 1))
         self._days.clear()
+        self._year_counts.clear()
 
     # Days -------------------------------------------------------------------------------------------
 
@@ -396,6 +399,38 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         return self.day(day).working
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in ``(start, end]``: how many remain from ``start`` until ``end`` (0 if none).
+
+        Counted from each year's running totals, so a dossier overdue for two years costs two
+        subtractions, not seven hundred look-ups.
+        """
+        if end <= start:
+            return 0
+        self.preload(start, end)
+        count = 0
+        for year in range(start.year, end.year + 1):
+            counts = self._counts_of(year)
+            january_first = date(year, 1, 1)
+            low = (start - january_first).days + 1 if year == start.year else 0
+            high = (end - january_first).days + 1 if year == end.year else len(counts) - 1
+            count += counts[high] - counts[low]
+        return count
+
+    def _counts_of(self, year: int) -> list[int]:
+        """``counts[i]``: the working days among the first ``i`` days of ``year``."""
+        counts = self._year_counts.get(year)
+        if counts is None:
+            counts = [0]
+            day = date(year, 1, 1)
+            while day.year == year:
+                counts.append(counts[-1] + self.is_working_day(day))
+                if day == date.max:
+                    break
+                day += timedelta(days=1)
+            self._year_counts[year] = counts
+        return counts
 
     def periods(self, day: date) -> tuple[Period, ...]:
         """The working periods of ``day``; none when it is not a working day."""
@@ -494,6 +529,33 @@ class WorkingCalendar:
 
     def closing(self, day: date) -> datetime:
         return self._spans(day)[-1][1]
+
+
+#: How long a process keeps the national calendar it shows remaining working days with.
+DISPLAY_CALENDAR_SECONDS = 60
+_display: tuple[float, WorkingCalendar] | None = None
+
+
+def display_calendar() -> WorkingCalendar:
+    """The national calendar for labels in lists ("còn 3 ngày làm việc"), kept by the process a minute.
+
+    A worklist shows twenty such labels on every page; reading the decided days again for each page
+    cost more than the list itself. A day decided in the table shows in these labels within
+    :data:`DISPLAY_CALENDAR_SECONDS` in every process (at once in the one that saved it). Due dates
+    are never computed with it: :func:`due_at_for` and the services build their own calendar, which
+    reads the table.
+    """
+    global _display
+    now = time_module.monotonic()
+    if _display is None or now - _display[0] > DISPLAY_CALENDAR_SECONDS:
+        _display = (now, WorkingCalendar())
+    return _display[1]
+
+
+def display_calendar_forget(**_: object) -> None:
+    """Forget the kept calendar (a decided day was saved or deleted here; tests start afresh)."""
+    global _display
+    _display = None
 
 
 def _guard_idle(idle: int) -> int:

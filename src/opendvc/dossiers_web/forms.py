@@ -7,6 +7,7 @@ them) and carried to the confirmation as attachment ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, cast
@@ -154,12 +155,14 @@ class WorklistFilterForm(UswdsFormMixin, forms.Form):
     to_month = _month()
     to_year = _year()
 
-    def __init__(self, *args: Any, procedures: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, procedures: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["procedure"]).choices = [
-            ("", _("Tất cả thủ tục")),
-            *[(code, f"{code} — {name[:90]}") for code, name in procedures],
-        ]
+
+        def choices() -> list[tuple[str, str]]:
+            return [("", _("Tất cả thủ tục")), *[(code, f"{code} — {name[:90]}") for code, name in procedures()]]
+
+        # Read only when the list is drawn or a chosen procedure is checked: most pages need neither.
+        cast(forms.ChoiceField, self.fields["procedure"]).choices = choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,7 +9,7 @@ Vietnamese: short sentences, everyday words").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -231,16 +231,7 @@ class DueCell:
 
 def working_days_after(calendar: WorkingCalendar, start: date, end: date) -> int:
     """Working days in ``(start, end]`` (how many working days remain until ``end``)."""
-    if end <= start:
-        return 0
-    calendar.preload(start, end)
-    count = 0
-    day = start + timedelta(days=1)
-    while day <= end:
-        if calendar.is_working_day(day):
-            count += 1
-        day += timedelta(days=1)
-    return count
+    return calendar.working_days_between(start, end)
 
 
 def due_cell(dossier: Dossier, *, now: datetime, calendar: WorkingCalendar, soon_days: int = 2) -> DueCell:

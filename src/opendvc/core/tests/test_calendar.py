@@ -446,3 +446,16 @@ def test_the_calendar_admin_lists_by_year_and_kind_and_refuses_a_duplicate_day(c
     )
     assert duplicate.status_code == 200
     assert "Ngày này đã có trong lịch toàn quốc." in duplicate.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_calendar_kept_for_labels_sees_a_day_decided_in_this_process() -> None:
+    """The worklist's remaining-days labels come from a calendar kept a minute; a saved day shows at once."""
+    from opendvc.core.calendar import DayKind, calendar_day_upsert, display_calendar
+
+    monday, friday = date(2027, 3, 15), date(2027, 3, 19)
+    assert display_calendar().working_days_between(monday, friday) == 4
+    day = calendar_day_upsert(day=date(2027, 3, 17), kind=DayKind.DAY_OFF, name="Nghỉ bù")
+    assert display_calendar().working_days_between(monday, friday) == 3
+    day.delete()
+    assert display_calendar().working_days_between(monday, friday) == 4

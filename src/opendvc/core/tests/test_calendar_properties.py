@@ -172,3 +172,18 @@ def test_working_hours_elapsed_until_the_due_moment_equal_the_time_limit(
     due = due_at_for(received_at=received, amount=amount, unit="working_hours", calendar=calendar)
     elapsed = working_time_between(due.counted_from, due.due_at, calendar=calendar)
     assert elapsed.time == timedelta(hours=float(amount))
+
+
+days = st.dates(min_value=date(2023, 1, 1), max_value=date(2035, 12, 31))
+
+
+@settings(max_examples=150, deadline=None)
+@given(start=days, end=days, schedule=schedules, rows=table_days)
+def test_working_days_between_counts_each_working_day_after_start_up_to_end(
+    start: date, end: date, schedule: list[dict[str, object]] | None, rows: list[tuple[date, str]]
+) -> None:
+    calendar = calendar_of(schedule, rows)
+    one_by_one = sum(
+        1 for n in range(1, (end - start).days + 1) if calendar.is_working_day(start + timedelta(days=n))
+    )
+    assert calendar.working_days_between(start, end) == one_by_one

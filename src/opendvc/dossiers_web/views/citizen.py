@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from opendvc.core.calendar import WorkingCalendar
+from opendvc.core.calendar import display_calendar
 from opendvc.core.errors import ApiError
 from opendvc.dossiers import services
 from opendvc.dossiers.models import Dossier, DossierStatus, Role
@@ -70,7 +70,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
         cursor = None
         page = dossier_list_for_owner(user=user, status=status_value, limit=PAGE_SIZE)
     now = timezone.now()
-    calendar = WorkingCalendar()
+    calendar = display_calendar()
     rows = [
         OwnRow(
             dossier=d,

@@ -9,6 +9,7 @@ place on the dossier page, never as a server error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -29,7 +30,7 @@ from opendvc.accounts.selectors import RoleAtAgency, officer_role_list
 from opendvc.agencies.selectors import agency_get
 from opendvc.audit.services import audit_record
 from opendvc.catalog.memo import catalog_memo
-from opendvc.core.calendar import WorkingCalendar
+from opendvc.core.calendar import WorkingCalendar, display_calendar
 from opendvc.core.errors import ApiError
 from opendvc.dossiers import services
 from opendvc.dossiers.models import Attachment, Dossier, DossierStatus, Role, Step
@@ -150,7 +151,7 @@ def _filter_fields(form: WorklistFilterForm, *, agency_ids: set[int], in_use: bo
         return render_to_string(template, {"form": form})
 
     def render_empty() -> str:
-        empty = WorklistFilterForm(procedures=page_selectors.procedures_offered(agency_ids=agency_ids))
+        empty = WorklistFilterForm(procedures=partial(page_selectors.procedures_offered, agency_ids=agency_ids))
         return render_to_string(template, {"form": empty})
 
     key = (tuple(sorted(agency_ids)), translation.get_language())
@@ -167,7 +168,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         return render(request, "dossiers_web/officer/no_role.html", status=403)
     tabs = _tabs_for(roles)
     agency_ids = {role.agency_id for role in roles}
-    form = WorklistFilterForm(request.GET or None, procedures=page_selectors.procedures_offered(agency_ids=agency_ids))
+    offered = partial(page_selectors.procedures_offered, agency_ids=agency_ids)
+    form = WorklistFilterForm(request.GET or None, procedures=offered)
     filters = form.filters() if form.is_bound else WorklistFilters()
     tab = request.GET.get("tab", "")
     if tab not in tabs:
@@ -181,7 +183,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         page = dossier_worklist(user=user, name=tab, filters=filters, cursor=None, limit=PAGE_SIZE)
         cursor = None
     now = timezone.now()
-    calendar = WorkingCalendar()
+    calendar = display_calendar()
     params = _filter_params(form)
     filter_fields = _filter_fields(form, agency_ids=agency_ids, in_use=bool(params) or bool(form.errors))
     back = request.get_full_path()
