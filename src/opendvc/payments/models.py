@@ -1,7 +1,8 @@
 """Financial obligations, the payment orders that settle them and each order's append-only events.
 
-An obligation is what someone owes: a dossier's fees and charges (fixed when the agency asked for
-payment, status 6; one obligation per request, so a dossier asked twice owes two) or a standalone
+An obligation is what someone owes: a dossier's fees and charges (fixed when the dossier was submitted
+for a procedure whose fees are paid with the dossier, or when the agency asked for payment, status 6;
+one obligation per request, so a dossier asked twice owes two) or a standalone
 obligation found by its reference in its source system (a traffic fine by decision number, a
 registration fee by declaration number). A payment order is one attempt to pay it through one
 provider; its amount and currency are fixed at creation. An obligation may have several attempts
@@ -34,6 +35,9 @@ class Obligation(models.Model):
         "dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_obligations"
     )
     sequence = models.PositiveSmallIntegerField(_("lần yêu cầu"), default=1)
+    #: The procedure's fees are paid with the dossier (``catalog.FeePaymentMoment.AT_SUBMISSION``): this
+    #: obligation was fixed when the dossier was submitted, and paying it does not move the dossier.
+    due_at_submission = models.BooleanField(_("nộp khi nộp hồ sơ"), default=False)
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan thu"), on_delete=models.PROTECT, related_name="+"
     )

@@ -70,6 +70,8 @@ class DossierObligation:
 def dossier_obligations(*, dossier_id: int) -> list[DossierObligation]:
     """Every payment request of the dossier in the order they were made, each with the order that paid it."""
     obligations = list(Obligation.objects.filter(dossier_id=dossier_id).order_by("sequence"))
+    if not obligations:
+        return []
     paid = {
         order.obligation_id: order
         for order in PaymentOrder.objects.filter(
@@ -77,6 +79,24 @@ def dossier_obligations(*, dossier_id: int) -> list[DossierObligation]:
         )
     }
     return [DossierObligation(obligation=o, paid_order=paid.get(o.pk)) for o in obligations]
+
+
+def obligation_payable_now(*, status: int, obligation: Obligation) -> bool:
+    """Whether the applicant may pay this obligation of a dossier in ``status`` now: any unpaid request
+    while the dossier waits for its fees (6), and fees fixed at submission while it is at 1, 2, 4 or 5."""
+    from opendvc.dossiers.models import DossierStatus
+    from opendvc.dossiers.transitions import FEE_AT_SUBMISSION_STATUSES
+
+    if obligation.paid_at is not None:
+        return False
+    if status == DossierStatus.PAYMENT_REQUESTED:
+        return True
+    return obligation.due_at_submission and status in FEE_AT_SUBMISSION_STATUSES
+
+
+def dossier_fees_due_now(*, status: int, rows: list[DossierObligation]) -> list[DossierObligation]:
+    """The rows of :func:`dossier_obligations` the applicant may pay now, in order."""
+    return [row for row in rows if obligation_payable_now(status=status, obligation=row.obligation)]
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

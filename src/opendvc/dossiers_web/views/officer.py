@@ -60,6 +60,7 @@ from opendvc.dossiers_web.forms import (
 )
 from opendvc.dossiers_web.views.common import audited, current_user, error_text, language, safe_back
 from opendvc.dossiers_web.views.details import dossier_details
+from opendvc.payments.selectors import dossier_obligations
 
 PAGE_SIZE = 20
 WORKLIST_PATH = "/can-bo/"
@@ -505,6 +506,7 @@ def render_officer_dossier(
         "roles": [str(Role(role).label) for role in access.roles if role != Role.APPLICANT],
         "forms": page_selectors.form_links(dossier=d, for_officer=True),
         "notifications": page_selectors.notifications_about(dossier=d),
+        "obligations": dossier_obligations(dossier_id=d.pk),
         "back": back,
     }
     return render(request, "dossiers_web/officer/dossier.html", context, status=status)
