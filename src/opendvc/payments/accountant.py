@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -85,19 +85,30 @@ def collections(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/collections.html", context, status=400 if error else 200)
 
 
+#: The reconciliation's name for money taken at the one-stop desk (cash, or a card on the desk's terminal).
+DESK_LABEL = gettext_lazy("Thu tại quầy (tiền mặt, thẻ qua máy POS)")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    """Run the reconciliation of one provider and day (POST: it asks the provider and may confirm orders)."""
+    """Run the reconciliation of one provider and day (POST: it asks the provider and may confirm orders).
+
+    The desk (``kenh=desk``) is our own ledger: each receipt of the day with the officer who took the
+    money, and the totals per officer to match with the cash handed over; nobody outside is asked.
+    """
     agency_ids = _accountant_agencies(request)
     if not agency_ids:
         return _forbidden(request)
     day, error = _day(request)
-    providers = _providers()
+    providers = [*_providers(), (services.DESK_PROVIDER, str(DESK_LABEL))]
     provider = request.POST.get("kenh") or request.GET.get("kenh") or (providers[0][0] if providers else "")
     rows: list[services.ReconciliationRow] | None = None
+    desk: selectors.DeskDay | None = None
     if provider not in dict(providers):
         error = _("Chọn một kênh thanh toán.")
+    elif provider == services.DESK_PROVIDER and not error:
+        desk = selectors.desk_receipts_for(agency_ids=agency_ids, day=day)
     elif request.method == "POST" and not error:
         with audited(request):
             rows = services.payments_reconcile(
@@ -111,6 +122,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         "providers": providers,
         "provider": provider,
         "rows": rows,
+        "desk": desk,
         "todo": todo,
         "mismatches": [r for r in rows or [] if r.kind not in ("ok", "waiting", "closed")],
         "statement_form": StatementForm(agencies=_agency_choices(agency_ids)),

@@ -129,6 +129,79 @@ def statement_lines_for(*, agency_ids: set[int], day: date) -> QuerySet[Statemen
 
 
 @dataclass(frozen=True)
+class DeskReceipt:
+    """One receipt the desk issued on a day: the order, the officer who took the money, their note."""
+
+    order: PaymentOrder
+    officer_name: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DeskOfficerTotal:
+    officer_name: str
+    username: str
+    count: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DeskDay:
+    """What the one-stop desk took on a day, receipt by receipt and per officer (cash to hand over)."""
+
+    receipts: list[DeskReceipt]
+    officers: list[DeskOfficerTotal]
+    count: int
+    total: int
+
+
+def desk_receipts_for(*, agency_ids: set[int], day: date) -> DeskDay:
+    """The desk receipts of the agencies settled on ``day`` (local time), and the totals per officer.
+
+    Read from our own ledger only (provider ``desk``): there is no outside party to ask; the accountant
+    matches the totals with the cash and card-terminal slips each officer hands over (Circular
+    74/2022/TT-BTC: fees collected in cash are paid into the agency's account with their receipts).
+    """
+    start, end = _day_bounds(day)
+    orders = list(
+        PaymentOrder.objects.select_related("obligation", "created_by")
+        .filter(
+            obligation__agency_id__in=agency_ids,
+            provider="desk",
+            status=OrderStatus.SUCCEEDED,
+            settled_at__gte=start,
+            settled_at__lt=end,
+        )
+        .order_by("settled_at", "id")
+    )
+    notes = {
+        order_id: str((data or {}).get("note", ""))
+        for order_id, data in PaymentEvent.objects.filter(
+            order__in=[o.pk for o in orders], action="succeeded", source="desk"
+        ).values_list("order_id", "data")
+    }
+    receipts: list[DeskReceipt] = []
+    per_officer: dict[str, list[PaymentOrder]] = {}
+    names: dict[str, str] = {}
+    for order in orders:
+        officer = order.created_by
+        username = officer.username if officer is not None else ""
+        names[username] = (officer.full_name or officer.username) if officer is not None else "—"
+        receipts.append(DeskReceipt(order=order, officer_name=names[username], note=notes.get(order.pk, "")))
+        per_officer.setdefault(username, []).append(order)
+    officers = sorted(
+        (
+            DeskOfficerTotal(
+                officer_name=names[username], username=username, count=len(paid), total=sum(o.amount for o in paid)
+            )
+            for username, paid in per_officer.items()
+        ),
+        key=lambda row: (row.officer_name, row.username),
+    )
+    return DeskDay(receipts=receipts, officers=officers, count=len(orders), total=sum(o.amount for o in orders))
+
+
+@dataclass(frozen=True)
 class DaySummary:
     count: int
     total: int
