@@ -1,5 +1,6 @@
-"""The accountant's pages: the day's collections, the reconciliation with each provider, statement upload,
-and the refunds (each one's state; send it again, or record a bank transfer returned by hand).
+"""The accountant's pages: the day's collections, the reconciliation with each provider (and the desk),
+statement upload, the refunds (each one's state; send it again, or record a bank transfer returned by
+hand) and the payment reports their source systems refused or have not taken.
 
 Only officers with the accountant role (``accounts.OfficerRole.ACCOUNTANT``) see them, and only for
 the agencies where they hold it; anyone else gets the 403 page.
@@ -26,7 +27,7 @@ from opendvc.core.errors import ApiError
 from opendvc.dossiers_web.views.common import audited, current_user, error_text
 from opendvc.payments import outbound, selectors, services
 from opendvc.payments.forms import PROVIDER_LABELS, StatementForm
-from opendvc.payments.models import RefundStatus
+from opendvc.payments.models import RefundStatus, SourceReport
 from opendvc.payments.providers.registry import provider_get
 
 
@@ -232,3 +233,51 @@ def refund_record(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, _("Đã ghi nhận khoản hoàn trả %(ref)s.") % {"ref": reference})
     return redirect("payments:refunds")
+
+
+def _source_report_todo(report: SourceReport) -> tuple[str, str]:
+    """What happened to the report, and what the accountant does about it."""
+    if report.sent_at is None:
+        return (
+            _("Chưa báo được (đã gửi %(count)s lần)") % {"count": report.attempts},
+            _(
+                "Hệ thống nguồn chưa nhận được báo nộp; Cổng tiếp tục gửi lại tự động. Nếu kéo dài, báo quản trị hệ "
+                "thống kiểm tra kết nối. Người nộp đã có biên lai của Cổng: nếu họ bị hệ thống nguồn báo còn nợ, "
+                "xác nhận với cơ quan quản lý khoản phải nộp bằng mã giao dịch và số biên lai."
+            ),
+        )
+    if report.answer == "paid_otherwise":
+        return (
+            _("Bị từ chối: khoản đã được nộp qua kênh khác"),
+            _(
+                "Người nộp có thể đã nộp hai lần. Đối chiếu với cơ quan quản lý khoản phải nộp; nếu đúng đã nộp hai "
+                "lần, hoàn trả giao dịch này cho người nộp."
+            ),
+        )
+    if report.answer == "amount_mismatch":
+        return (
+            _("Bị từ chối: số tiền không khớp"),
+            _(
+                "Hệ thống nguồn ghi số tiền khác số tiền đã thu. Liên hệ cơ quan quản lý khoản phải nộp để xác định "
+                "số đúng, rồi thu bổ sung hoặc hoàn trả phần chênh lệch."
+            ),
+        )
+    return (
+        _("Bị từ chối (mã %(code)s)") % {"code": report.answer},
+        _("Liên hệ cơ quan quản lý khoản phải nộp với mã giao dịch và số biên lai để xử lý."),
+    )
+
+
+@login_required
+@require_safe
+def source_reports(request: HttpRequest) -> HttpResponse:
+    """Payments of fines and registration fees their source system refused, or has not taken after
+    several attempts: each with what to do (the portal took the money; the source must know it)."""
+    agency_ids = _accountant_agencies(request)
+    if not agency_ids:
+        return _forbidden(request)
+    rows = []
+    for report in selectors.source_reports_to_follow(agency_ids=agency_ids)[:500]:
+        state, todo = _source_report_todo(report)
+        rows.append({"report": report, "state": state, "todo": todo})
+    return render(request, "payments/source_reports.html", {"rows": rows})

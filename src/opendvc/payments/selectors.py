@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from opendvc.accounts.models import User
 from opendvc.accounts.selectors import officer_agency_ids
-from opendvc.payments.models import Obligation, OrderStatus, PaymentEvent, PaymentOrder, Refund, StatementLine
+from opendvc.payments.models import (
+    Obligation,
+    OrderStatus,
+    PaymentEvent,
+    PaymentOrder,
+    Refund,
+    SourceReport,
+    StatementLine,
+)
 
 
 def order_exists(*, reference: str, provider: str) -> bool:
@@ -252,3 +260,22 @@ def refunds_for(*, agency_ids: set[int]) -> QuerySet[Refund]:
 
 def refund_for_agencies(*, reference: str, agency_ids: set[int]) -> Refund | None:
     return refunds_for(agency_ids=agency_ids).filter(reference=reference).first()
+
+
+#: The source's answers that mean it took the report; anything else it answered is a refusal.
+SOURCE_ACCEPTED = ("recorded", "already_recorded")
+#: A report still unsent after this many attempts is shown to the accountant (it keeps being retried).
+SOURCE_REPORT_ALERT_ATTEMPTS = 3
+
+
+def source_reports_to_follow(*, agency_ids: set[int]) -> QuerySet[SourceReport]:
+    """The reports of the agencies' standalone obligations the accountant must follow up, newest first:
+    those the source refused for good (``paid_otherwise``, ``amount_mismatch``…) and those still
+    failing after :data:`SOURCE_REPORT_ALERT_ATTEMPTS` attempts."""
+    refused = Q(sent_at__isnull=False) & ~Q(answer__in=SOURCE_ACCEPTED)
+    failing = Q(sent_at__isnull=True, attempts__gte=SOURCE_REPORT_ALERT_ATTEMPTS)
+    return (
+        SourceReport.objects.select_related("order", "obligation")
+        .filter(refused | failing, obligation__agency_id__in=agency_ids)
+        .order_by("-created_at", "-id")
+    )
