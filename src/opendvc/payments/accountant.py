@@ -26,7 +26,7 @@ from opendvc.agencies.models import Agency
 from opendvc.core.errors import ApiError
 from opendvc.dossiers_web.views.common import audited, current_user, error_text
 from opendvc.payments import outbound, selectors, services
-from opendvc.payments.forms import PROVIDER_LABELS, StatementForm
+from opendvc.payments.forms import PROVIDER_LABELS, PartialRefundForm, StatementForm
 from opendvc.payments.models import RefundStatus, SourceReport
 from opendvc.payments.providers.registry import provider_get
 
@@ -177,11 +177,55 @@ def refunds(request: HttpRequest) -> HttpResponse:
     agency_ids = _accountant_agencies(request)
     if not agency_ids:
         return _forbidden(request)
+    return _refunds_page(request, agency_ids, PartialRefundForm())
+
+
+def _refunds_page(
+    request: HttpRequest, agency_ids: set[int], form: PartialRefundForm, status: int = 200
+) -> HttpResponse:
     context = {
         "refunds": selectors.refunds_for(agency_ids=agency_ids)[:500],
         "manual": [name for name in dict(_providers()) if not provider_get(name).can_refund],
+        "partial_form": form,
     }
-    return render(request, "payments/refunds.html", context)
+    return render(request, "payments/refunds.html", context, status=status)
+
+
+@login_required
+@require_POST
+def refund_partial(request: HttpRequest) -> HttpResponse:
+    """Return part of a paid order of the accountant's agencies; errors are shown in place."""
+    agency_ids = _accountant_agencies(request)
+    if not agency_ids:
+        return _forbidden(request)
+    form = PartialRefundForm(request.POST)
+    if not form.is_valid():
+        return _refunds_page(request, agency_ids, form, status=400)
+    try:
+        with audited(request):
+            refund = outbound.refund_partial_open(
+                order_reference=form.cleaned_data["order_reference"],
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                actor=current_user(request),
+                agency_ids=agency_ids,
+            )
+    except ApiError as problem:
+        field = {"order_not_found": "order_reference", "order_not_paid": "order_reference"}.get(problem.code, "amount")
+        if problem.code == "refund_reason_required":
+            field = "reason"
+        form.add_error(field, error_text(problem))
+        return _refunds_page(request, agency_ids, form, status=problem.status)
+    messages.success(
+        request,
+        _("Đã yêu cầu hoàn %(amount)s của giao dịch %(order)s (%(ref)s).")
+        % {
+            "amount": f"{refund.amount:,}".replace(",", ".") + " đ",
+            "order": refund.order.reference,
+            "ref": refund.reference,
+        },
+    )
+    return redirect("payments:refunds")
 
 
 @login_required

@@ -162,7 +162,9 @@ class RefundStatus(models.TextChoices):
 
 
 class Refund(models.Model):
-    """Money to return for an order paid for an obligation already paid (two tabs, two payments).
+    """Money to return: the whole of an order paid for an obligation already paid (two tabs, two
+    payments), or — ``partial`` — part of a paid order, asked by the accountant (a charge collected
+    twice in part); the order stays paid.
 
     Its own lifecycle: ``requested`` (sent, or waiting to be sent again while the provider does not
     answer) → ``done`` (the provider, or for a bank transfer the accountant, returned the money) or
@@ -171,8 +173,13 @@ class Refund(models.Model):
     """
 
     reference = models.CharField(_("mã yêu cầu hoàn tiền"), max_length=32, unique=True)
-    order = models.OneToOneField(PaymentOrder, on_delete=models.PROTECT, related_name="refund")
+    order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="refunds")
     provider = models.CharField(_("kênh thanh toán"), max_length=32)
+    partial = models.BooleanField(_("hoàn một phần"), default=False)
+    reason = models.CharField(_("lý do hoàn"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount = models.BigIntegerField(_("số tiền"))
     currency = models.CharField(_("loại tiền"), max_length=3, default="VND")
     status = models.CharField(
@@ -192,7 +199,12 @@ class Refund(models.Model):
     class Meta:
         verbose_name = _("yêu cầu hoàn tiền")
         verbose_name_plural = _("yêu cầu hoàn tiền")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(partial=False), name="payments_one_full_refund_per_order"
+            ),
+        ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="requested"), name="payments_refund_due_idx")
         ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ke-toan/sao-ke/", accountant.statement_upload, name="statement_upload"),
     path("ke-toan/hoan-tien/", accountant.refunds, name="refunds"),
     path("ke-toan/bao-nguon/", accountant.source_reports, name="source_reports"),
+    path("ke-toan/hoan-tien/mot-phan/", accountant.refund_partial, name="refund_partial"),
     path("ke-toan/hoan-tien/<str:reference>/gui/", accountant.refund_send, name="refund_send"),
     path("ke-toan/hoan-tien/<str:reference>/ghi-nhan/", accountant.refund_record, name="refund_record"),
     path("payments/vnpay/ipn", callbacks.vnpay_ipn, name="vnpay_ipn"),
