@@ -386,6 +386,7 @@ class ProcedureVersionAdmin(CatalogRevisionMixin, admin.ModelAdmin):
                     "applicant_types_inferred",
                     "online_level",
                     "catalog_type",
+                    "fee_payment_moment",
                 ]
             },
         ),

@@ -87,6 +87,15 @@ class Procedure(models.Model):
         return f"{self.code} {name}".strip()
 
 
+class FeePaymentMoment(models.TextChoices):
+    """When the applicant pays a procedure's fees (Decree 118/2025/NĐ-CP, Art. 15 and 17: with the
+    dossier, or when the agency asks for them, status 6). The catalogue's fee text says which — e.g.
+    Circular 85/2019/TT-BTC for business-household registration: paid when the dossier is submitted."""
+
+    ON_REQUEST = "on_request", _("Khi cơ quan yêu cầu nộp")
+    AT_SUBMISSION = "at_submission", _("Khi nộp hồ sơ")
+
+
 class ProcedureVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
@@ -131,6 +140,16 @@ class ProcedureVersion(models.Model):
         choices=[(0, _("Không yêu cầu")), (1, _("Mức 1")), (2, _("Mức 2"))],
         default=0,
         help_text=_("Mức tài khoản định danh điện tử (VNeID) người nộp phải đạt khi nộp hồ sơ trực tuyến."),
+    )
+    fee_payment_moment = models.CharField(
+        _("thời điểm nộp phí, lệ phí"),
+        max_length=16,
+        choices=FeePaymentMoment.choices,
+        default=FeePaymentMoment.ON_REQUEST,
+        help_text=_(
+            "Khi nộp hồ sơ: hồ sơ nộp trực tuyến có phí, lệ phí theo danh mục thì khoản phải nộp được lập ngay khi "
+            "nộp, với số tiền tại thời điểm đó. Khi cơ quan yêu cầu: cán bộ yêu cầu nộp (trạng thái 6)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -451,6 +451,32 @@ def procedure_import(*, content: ProcedureContent, bump_revision: bool = True) -
     return ProcedureImportResult("created" if current is None and created else "new_version", version)
 
 
+#: Demo procedures whose fees are paid with the dossier, and the rule that says so.
+DEMO_FEES_AT_SUBMISSION = {
+    # Đăng ký thành lập hộ kinh doanh: 150.000 đ online; "nộp lệ phí đăng ký hộ kinh doanh tại thời điểm
+    # nộp hồ sơ" (Circular 85/2019/TT-BTC, as the catalogue entry quotes it).
+    "1.001612": "Thông tư 85/2019/TT-BTC",
+}
+
+
+def fee_payment_moment_set(*, procedure_code: str, moment: str) -> bool:
+    """Say when the published version's fees are paid (``FeePaymentMoment``); True when it changed.
+
+    A setting of the catalogue, not of its content: the published version is updated in place and the
+    catalogue revision moves, so every worker's submissions see it. Dossiers already submitted keep
+    what they owe.
+    """
+    with transaction.atomic():
+        changed = (
+            ProcedureVersion.objects.filter(procedure__code=procedure_code, status=ProcedureVersion.Status.PUBLISHED)
+            .exclude(fee_payment_moment=moment)
+            .update(fee_payment_moment=moment)
+        )
+        if changed:
+            catalog_revision_bump()
+    return bool(changed)
+
+
 def procedure_version_create_draft(*, procedure: Procedure, change_note: str = "") -> ProcedureVersion:
     """Copy the published version, with every step, channel, fee, document, result and legal basis,
     into a new draft that editors amend before publishing it.
@@ -484,6 +510,9 @@ def procedure_version_create_draft(*, procedure: Procedure, change_note: str = "
             status=ProcedureVersion.Status.DRAFT,
             change_note=change_note,
         )
+        if draft.fee_payment_moment != source.fee_payment_moment:
+            draft.fee_payment_moment = source.fee_payment_moment
+            draft.save(update_fields=["fee_payment_moment"])
         # Uploaded form templates are files, not content: the draft points at the same files.
         templates = {d.position: d.template_file.name for d in source.documents.all() if d.template_file}
         if templates:

@@ -1358,15 +1358,20 @@ def dossier_payment_settled(
     online: bool = False,
     provider: str = "",
     platform: int | None = None,
+    at_submission: bool = False,
 ) -> Dossier:
     """Record that the fees were paid (6 → 4); called by the payments app (no actor) or the desk.
 
+    Fees fixed at submission (the procedure's fees are paid with the dossier) are recorded by the
+    payments app while the dossier is at 1, 2, 4 or 5, and the status stays (``at_submission``).
     An online payment's event carries ``online``, the ``provider`` and its ``platform``
     (DuocThanhToanTrucTuyen: 1 the national Payment Platform, 2 a local gateway).
     """
     data: dict[str, Any] = {"reference": reference[:200], "online": online}
     if online:
         data.update(provider=provider, platform=platform)
+    if at_submission:
+        data["at_submission"] = True
     with _acting(dossier=dossier, actor=actor, action=Action.PAYMENT_SETTLED) as act:
         _apply(
             act,

@@ -64,6 +64,10 @@ PREVIOUS: Final = "previous"
 S = DossierStatus
 R = Role
 
+#: Where a dossier may be while it pays the fees fixed at its submission (the procedure's fees are paid
+#: with the dossier): the payment is recorded (``payment_settled`` by the system) and the status stays.
+FEE_AT_SUBMISSION_STATUSES: Final = (S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED)
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -97,6 +101,8 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
     Transition(Action.REQUEST_PAYMENT, S.PAYMENT_REQUESTED, R.SPECIALIST, SAME, Step.APPRAISE),
     Transition(Action.PAYMENT_SETTLED, S.PAYMENT_REQUESTED, R.SYSTEM, S.IN_PROGRESS),
     Transition(Action.PAYMENT_SETTLED, S.PAYMENT_REQUESTED, R.DESK, S.IN_PROGRESS),
+    # Fees paid with the dossier (fixed at submission) are recorded without moving it.
+    *(Transition(Action.PAYMENT_SETTLED, status, R.SYSTEM, SAME) for status in FEE_AT_SUBMISSION_STATUSES),
     *(
         Transition(Action.WITHDRAW, status, R.APPLICANT, S.WITHDRAWN)
         for status in (S.SUBMITTED, S.RECEIVED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUESTED)

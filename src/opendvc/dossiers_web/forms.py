@@ -399,8 +399,27 @@ class PaymentForm(ActionForm):
 
 
 class PaymentSettledForm(ActionForm):
+    """The desk records fees taken at the counter: the number of the receipt handed to the payer (or the
+    card terminal's transaction), which the accountant matches with the cash and slips handed over."""
+
     action = Action.PAYMENT_SETTLED
-    reference = forms.CharField(label=_("Số biên lai hoặc mã giao dịch"), required=False, max_length=200)
+    reference = forms.RegexField(
+        label=_("Số biên lai hoặc mã giao dịch"),
+        help_text=_(
+            "Số biên lai đã giao cho người nộp, hoặc mã giao dịch trên máy POS, ví dụ BL-0001 hoặc POS 778899."
+        ),
+        max_length=100,
+        regex=r"^(?=.*\d)[\w][\w .,/:#-]*$",
+        strip=True,
+        error_messages={
+            "required": _("Nhập số biên lai hoặc mã giao dịch máy POS đã giao cho người nộp."),
+            "invalid": _(
+                "Số biên lai hoặc mã giao dịch phải có chữ số và chỉ gồm chữ, số, dấu cách và các dấu - / . , : #, "
+                "ví dụ BL-0001 hoặc POS 778899."
+            ),
+            "max_length": _("Số biên lai hoặc mã giao dịch dài tối đa 100 ký tự."),
+        },
+    )
 
 
 class WithdrawReasonForm(UswdsFormMixin, forms.Form):

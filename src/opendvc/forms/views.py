@@ -570,7 +570,8 @@ def check_answers(request: HttpRequest, draft: DossierDraft, spec: FormSpec) -> 
 @login_required
 @require_safe
 def confirmation(request: HttpRequest, draft_id: UUID) -> HttpResponse:
-    """The dossier code in a large panel and what happens next."""
+    """The dossier code in a large panel and what happens next; fees paid with the dossier (fixed at
+    submission) are paid from here straight away."""
     try:
         draft = selectors.draft_get(user=_user(request), public_id=draft_id)
     except NotFound:
@@ -580,6 +581,12 @@ def confirmation(request: HttpRequest, draft_id: UUID) -> HttpResponse:
         return redirect("forms:task_list", draft_id=draft.public_id)
     channel = next((c for c in draft.procedure_version.channels.all() if c.kind == ChannelKind.ONLINE), None)
     agency: Agency = draft.agency
+    from opendvc.payments.selectors import dossier_fees_due_now, dossier_obligations
+
+    fees_due = sum(
+        row.obligation.amount
+        for row in dossier_fees_due_now(status=dossier.status, rows=dossier_obligations(dossier_id=dossier.pk))
+    )
     return render(
         request,
         "forms/confirmation.html",
@@ -591,6 +598,8 @@ def confirmation(request: HttpRequest, draft_id: UUID) -> HttpResponse:
             "dossier_url": _url("dossiers_web:my_dossier", f"/ho-so-cua-toi/{dossier.code}/", code=dossier.code),
             "my_dossiers_url": _url("dossiers_web:my_dossiers", "/ho-so-cua-toi/"),
             "track_url": _url("dossiers_web:track", "/tra-cuu-ho-so/"),
+            "fees_due": fees_due,
+            "pay_url": _url("payments:pay_dossier", f"/thanh-toan/ho-so/{dossier.code}/", code=dossier.code),
         },
     )
 

@@ -72,3 +72,35 @@ class StatementForm(UswdsFormMixin, forms.Form):
         if upload.size > 1_000_000:
             raise forms.ValidationError(_("Tệp sao kê lớn hơn 1 MB; hãy chia thành nhiều tệp."))
         return upload
+
+
+class PartialRefundForm(UswdsFormMixin, forms.Form):
+    """Part of a paid order to return to the payer (a charge collected twice in part)."""
+
+    order_reference = forms.RegexField(
+        label=_("Mã giao dịch (MaThamChieu)"),
+        help_text=_("Mã tham chiếu của giao dịch đã thu, in trên biên lai, ví dụ OD261204ABCDEFGH23."),
+        regex=r"^\s*[Oo][Dd]\d{6}[0-9A-Za-z]{10}\s*$",
+        max_length=40,
+        error_messages={
+            "required": _("Nhập mã giao dịch cần hoàn một phần."),
+            "invalid": _("Mã giao dịch gồm OD, 6 chữ số ngày và 10 ký tự, ví dụ OD261204ABCDEFGH23."),
+        },
+    )
+    amount = forms.IntegerField(
+        label=_("Số tiền hoàn (đồng)"),
+        min_value=1,
+        max_value=10_000_000_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "odvc-input--medium"}),
+        error_messages={
+            "required": _("Nhập số tiền hoàn."),
+            "invalid": _("Nhập số tiền bằng chữ số, không có dấu chấm, ví dụ 50000."),
+            "min_value": _("Số tiền hoàn phải lớn hơn 0."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Lý do hoàn"),
+        max_length=500,
+        help_text=_("Ví dụ: thu trùng phí cấp bản sao trích lục."),
+        error_messages={"required": _("Nêu lý do hoàn tiền.")},
+    )

@@ -1,7 +1,8 @@
 """Financial obligations, the payment orders that settle them and each order's append-only events.
 
-An obligation is what someone owes: a dossier's fees and charges (fixed when the agency asked for
-payment, status 6; one obligation per request, so a dossier asked twice owes two) or a standalone
+An obligation is what someone owes: a dossier's fees and charges (fixed when the dossier was submitted
+for a procedure whose fees are paid with the dossier, or when the agency asked for payment, status 6;
+one obligation per request, so a dossier asked twice owes two) or a standalone
 obligation found by its reference in its source system (a traffic fine by decision number, a
 registration fee by declaration number). A payment order is one attempt to pay it through one
 provider; its amount and currency are fixed at creation. An obligation may have several attempts
@@ -34,6 +35,9 @@ class Obligation(models.Model):
         "dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="payment_obligations"
     )
     sequence = models.PositiveSmallIntegerField(_("lần yêu cầu"), default=1)
+    #: The procedure's fees are paid with the dossier (``catalog.FeePaymentMoment.AT_SUBMISSION``): this
+    #: obligation was fixed when the dossier was submitted, and paying it does not move the dossier.
+    due_at_submission = models.BooleanField(_("nộp khi nộp hồ sơ"), default=False)
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("cơ quan thu"), on_delete=models.PROTECT, related_name="+"
     )
@@ -158,7 +162,9 @@ class RefundStatus(models.TextChoices):
 
 
 class Refund(models.Model):
-    """Money to return for an order paid for an obligation already paid (two tabs, two payments).
+    """Money to return: the whole of an order paid for an obligation already paid (two tabs, two
+    payments), or — ``partial`` — part of a paid order, asked by the accountant (a charge collected
+    twice in part); the order stays paid.
 
     Its own lifecycle: ``requested`` (sent, or waiting to be sent again while the provider does not
     answer) → ``done`` (the provider, or for a bank transfer the accountant, returned the money) or
@@ -167,8 +173,13 @@ class Refund(models.Model):
     """
 
     reference = models.CharField(_("mã yêu cầu hoàn tiền"), max_length=32, unique=True)
-    order = models.OneToOneField(PaymentOrder, on_delete=models.PROTECT, related_name="refund")
+    order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="refunds")
     provider = models.CharField(_("kênh thanh toán"), max_length=32)
+    partial = models.BooleanField(_("hoàn một phần"), default=False)
+    reason = models.CharField(_("lý do hoàn"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount = models.BigIntegerField(_("số tiền"))
     currency = models.CharField(_("loại tiền"), max_length=3, default="VND")
     status = models.CharField(
@@ -188,7 +199,12 @@ class Refund(models.Model):
     class Meta:
         verbose_name = _("yêu cầu hoàn tiền")
         verbose_name_plural = _("yêu cầu hoàn tiền")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(partial=False), name="payments_one_full_refund_per_order"
+            ),
+        ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="requested"), name="payments_refund_due_idx")
         ]

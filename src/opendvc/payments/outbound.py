@@ -118,6 +118,94 @@ def refund_open(*, order: PaymentOrder, source: str) -> Refund:
     return refund
 
 
+REFUND_PARTIAL_REASON = "Hoan tra mot phan khoan da thu"
+
+
+def refund_partial_open(*, order_reference: str, amount: int, reason: str, actor: User, agency_ids: set[int]) -> Refund:
+    """The accountant returns part of a paid order (a charge collected twice in part); the order and its
+    obligation stay paid.
+
+    Only a succeeded order of the accountant's agencies, through a provider that refunds part of a
+    payment or by a bank transfer the accountant records; what is returned in all never reaches the
+    order's amount (a whole refund would undo the payment, which this is not). Sent to the provider
+    after the commit like any refund, idempotent by the refund's reference (Decree 11/2020/NĐ-CP,
+    Art. 12: money returned to the payer is recorded with its document).
+    """
+    from opendvc.payments.models import OrderStatus
+    from opendvc.payments.providers.registry import provider_names
+
+    why = (reason or "").strip()[:500]
+    if not why:
+        raise ApiError(
+            "refund_reason_required",
+            "Nêu lý do hoàn tiền (ví dụ: thu trùng phí cấp bản sao).",
+            "State why the money is returned (e.g. a copy fee collected twice).",
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        order = (
+            PaymentOrder.objects.select_for_update(of=("self",))
+            .select_related("obligation")
+            .filter(reference=(order_reference or "").strip().upper(), obligation__agency_id__in=agency_ids)
+            .first()
+        )
+        if order is None:
+            raise NotFound(
+                "Không tìm thấy giao dịch với mã này trong các khoản thu của cơ quan bạn.",
+                "No payment order with this reference among your agencies' collections.",
+                code="order_not_found",
+            )
+        if order.status != OrderStatus.SUCCEEDED:
+            raise ApiError(
+                "order_not_paid",
+                "Chỉ hoàn một phần cho giao dịch đã thu thành công.",
+                "Only a successful payment can be partly refunded.",
+                status=409,
+            )
+        plugin = provider_get(order.provider) if order.provider in provider_names() else None
+        if plugin is None or (plugin.can_refund and not plugin.can_refund_partial):
+            raise ApiError(
+                "partial_refund_unavailable",
+                "Kênh thanh toán của giao dịch này không hỗ trợ hoàn một phần; liên hệ kênh thanh toán hoặc hoàn "
+                "trả bằng chứng từ của cơ quan.",
+                "This payment's provider does not refund part of a payment; contact the provider or return it "
+                "through the agency's own books.",
+                status=409,
+            )
+        taken = sum(Refund.objects.filter(order=order).values_list("amount", flat=True))
+        left = order.amount - taken - 1
+        if not 0 < int(amount) <= left:
+            raise ApiError(
+                "refund_amount_invalid",
+                f"Số tiền hoàn phải lớn hơn 0 và không quá {max(left, 0):,} đ (nhỏ hơn số tiền còn lại của giao "
+                "dịch).".replace(",", "."),
+                f"The amount must be more than 0 and at most {max(left, 0):,} VND (less than what is left of the "
+                "payment).",
+                details=[{"order_amount": order.amount, "refunded": taken, "max": max(left, 0)}],
+            )
+        refund = Refund.objects.create(
+            reference=_refund_reference(now),
+            order=order,
+            provider=order.provider,
+            amount=int(amount),
+            currency=order.currency,
+            partial=True,
+            reason=why,
+            requested_by=actor,
+            requested_at=now,
+            next_attempt_at=now if plugin.can_refund else None,
+        )
+        _refund_event(
+            refund, order, action="refund_requested", source="accountant", data={"partial": True, "reason": why}
+        )
+        _refund_audit(refund, action="request_partial", actor=actor)
+        if plugin.can_refund:
+            from opendvc.payments.tasks import refund_send_task
+
+            transaction.on_commit(partial(refund_send_task.enqueue, reference=refund.reference), robust=True)
+    return refund
+
+
 def refund_not_found() -> ApiError:
     return NotFound("Không tìm thấy yêu cầu hoàn tiền này.", "There is no such refund.", code="refund_not_found")
 
@@ -154,7 +242,12 @@ def refund_send(*, reference: str, actor: User | None = None, now: datetime | No
             _refund_audit(refund, action="resend", actor=actor)
         order = refund.order
     try:
-        result = plugin.refund(order, refund_reference=refund.reference, amount=refund.amount, reason=REFUND_REASON)
+        result = plugin.refund(
+            order,
+            refund_reference=refund.reference,
+            amount=refund.amount,
+            reason=REFUND_PARTIAL_REASON if refund.partial else REFUND_REASON,
+        )
     except ProviderUnavailable as error:
         with transaction.atomic():
             refund = Refund.objects.select_for_update().select_related("order").get(pk=refund.pk)

@@ -66,12 +66,14 @@ METHODS = {
         "vnpay": "VNPAY",
         "vietqr": "Chuyển khoản VietQR",
         "sandbox": "Cổng thanh toán thử nghiệm",
+        "desk": "Nộp tại Bộ phận Một cửa (tiền mặt hoặc thẻ qua máy POS)",
     },
     "en": {
         "national": "Payment Platform of the National Public Service Portal",
         "vnpay": "VNPAY",
         "vietqr": "VietQR bank transfer",
         "sandbox": "Sandbox gateway",
+        "desk": "Paid at the one-stop desk (cash or card terminal)",
     },
 }
 

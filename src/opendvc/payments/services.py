@@ -37,7 +37,8 @@ from opendvc.agencies.models import Agency
 from opendvc.audit.models import AuditEntry
 from opendvc.audit.services import audit_record
 from opendvc.core.errors import ApiError, NotFound
-from opendvc.dossiers.models import Dossier, DossierStatus
+from opendvc.dossiers.models import Channel, Dossier, DossierStatus
+from opendvc.dossiers.transitions import FEE_AT_SUBMISSION_STATUSES
 from opendvc.payments import outbound
 from opendvc.payments.models import (
     OPEN_STATUSES,
@@ -175,14 +176,21 @@ def _dossier_fee_description(dossier: Dossier, sequence: int, given: str = "") -
     return (base if sequence == 1 else f"{base} (lần {sequence})")[:500]
 
 
-def _dossier_obligation_new(dossier: Dossier, *, amount: int, description: str = "") -> Obligation:
+def _dossier_obligation_new(
+    dossier: Dossier, *, amount: int, description: str = "", at_submission: bool = False
+) -> Obligation:
     sequence = (
-        Obligation.objects.filter(kind=ObligationKind.DOSSIER_FEE, reference=dossier.code)
-        .order_by("-sequence")
-        .values_list("sequence", flat=True)
-        .first()
-        or 0
-    ) + 1
+        1
+        if at_submission
+        else (
+            Obligation.objects.filter(kind=ObligationKind.DOSSIER_FEE, reference=dossier.code)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+            or 0
+        )
+        + 1
+    )
     return Obligation.objects.create(
         kind=ObligationKind.DOSSIER_FEE,
         reference=dossier.code,
@@ -193,13 +201,33 @@ def _dossier_obligation_new(dossier: Dossier, *, amount: int, description: str =
         payer_name=dossier.applicant_name,
         payer_id_number=dossier.applicant_id_number,
         amount=int(amount),
+        due_at_submission=at_submission,
     )
+
+
+def fees_due_at_submission(*, dossier: Dossier) -> int:
+    """The fees a dossier owes with its submission: the catalogue's total for the online channel, when
+    the procedure's fees are paid with the dossier (``FeePaymentMoment.AT_SUBMISSION``); else 0.
+
+    Decree 118/2025/NĐ-CP, Art. 15: fees are paid when the dossier is submitted or when the agency
+    asks for them, as the procedure says; the amount is the catalogue's at that moment and does not
+    follow later changes of the catalogue.
+    """
+    from opendvc.catalog.models import FeePaymentMoment
+
+    if dossier.channel != Channel.ONLINE or not dossier.fee_amount or dossier.fee_amount <= 0:
+        return 0
+    if dossier.procedure_version.fee_payment_moment != FeePaymentMoment.AT_SUBMISSION:
+        return 0
+    return int(dossier.fee_amount)
 
 
 def obligation_on_dossier_event(*, dossier: Dossier, event: Any) -> None:
     """Keep a native dossier's obligations in step with its payment events, in the event's transaction.
 
-    A dossier-event listener (``dossiers.hooks``): each payment request becomes its own obligation
+    A dossier-event listener (``dossiers.hooks``): a dossier submitted online for a procedure whose
+    fees are paid with the dossier owes them from its submission (request 1, the catalogue's amount at
+    that moment: :func:`fees_due_at_submission`); each payment request becomes its own obligation
     (the amount and description are the request's), and an officer's record of a payment at the
     one-stop desk settles the obligations still unpaid (:func:`payment_desk_record`). Dossiers
     synchronised from another system are paid there, so they get none here.
@@ -207,7 +235,11 @@ def obligation_on_dossier_event(*, dossier: Dossier, event: Any) -> None:
     if dossier.source_system_id is not None:
         return
     data = event.data or {}
-    if event.action == "request_payment":
+    if event.action == "submit":
+        amount = fees_due_at_submission(dossier=dossier)
+        if amount > 0:
+            _dossier_obligation_new(dossier, amount=amount, at_submission=True)
+    elif event.action == "request_payment":
         amount = int(data.get("amount") or 0)
         if amount > 0:
             _dossier_obligation_new(dossier, amount=amount, description=str(data.get("description", "")))
@@ -380,7 +412,12 @@ def payment_order_create(
 
 
 def _settle_dossier(order: PaymentOrder, obligation: Obligation) -> None:
-    """The dossier leaves status 6 when its last unpaid request is paid; one paid among several does not."""
+    """The dossier leaves status 6 when its last unpaid request is paid; one paid among several does not.
+
+    Fees fixed at submission, paid while the dossier is at 1, 2, 4 or 5, are recorded on the dossier
+    (its ``payment_settled`` event, which the synchronisation's DuocThanhToanTrucTuyen and the
+    statistics read) and the dossier stays where it is.
+    """
     if obligation.dossier_id is None:
         return
     from opendvc.dossiers.services import dossier_payment_settled
@@ -392,7 +429,8 @@ def _settle_dossier(order: PaymentOrder, obligation: Obligation) -> None:
         logger.info("order %s paid; dossier obligations still unpaid", order.reference)
         return
     dossier = Dossier.objects.get(pk=obligation.dossier_id)
-    if dossier.status != DossierStatus.PAYMENT_REQUESTED:
+    at_submission = dossier.status != DossierStatus.PAYMENT_REQUESTED
+    if at_submission and not (obligation.due_at_submission and dossier.status in FEE_AT_SUBMISSION_STATUSES):
         logger.warning("order %s paid while dossier %s is at status %s", order.reference, dossier.code, dossier.status)
         return
     dossier_payment_settled(
@@ -401,6 +439,7 @@ def _settle_dossier(order: PaymentOrder, obligation: Obligation) -> None:
         online=True,
         provider=order.provider,
         platform=provider_get(order.provider).platform,
+        at_submission=at_submission,
     )
 
 

@@ -57,8 +57,9 @@ def _sequence(request: HttpRequest) -> int | None:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
-    """The applicant pays one of the requests a dossier waits for (status 6): ``?khoan=<n>`` or the
-    first unpaid. Each request is paid on its own; the dossier goes on when all are paid."""
+    """The applicant pays one of the requests a dossier waits for (status 6), or the fees fixed at its
+    submission (while it is at 1, 2, 4 or 5): ``?khoan=<n>`` or the first unpaid. Each request is paid
+    on its own; a dossier at 6 goes on when all are paid, one paying its submission fees stays put."""
     access = owner_access(request, code)
     dossier = access.dossier
     rows = selectors.dossier_obligations(dossier_id=dossier.pk)
@@ -80,7 +81,8 @@ def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
     form = ProviderForm(request.POST if request.method == "POST" else None, providers=providers)
     error, status = "", 200
     waiting = dossier.status == DossierStatus.PAYMENT_REQUESTED
-    payable = waiting and ((chosen is not None and not chosen.paid) or (not rows and bool(dossier.fee_amount)))
+    due_now = selectors.dossier_fees_due_now(status=dossier.status, rows=rows)
+    payable = chosen in due_now if chosen is not None else waiting and not rows and bool(dossier.fee_amount)
     if not payable:
         error, status = _("Hồ sơ này không có khoản phí, lệ phí nào cần nộp lúc này."), 409
     elif request.method == "POST" and form.is_valid():
@@ -104,7 +106,8 @@ def pay_dossier(request: HttpRequest, code: str) -> HttpResponse:
         "amount": chosen.obligation.amount if chosen is not None else dossier.fee_amount,
         "description": dossier.procedure_version.name,
         "item": chosen.obligation.description if chosen is not None else "",
-        "others": [row for row in unpaid if row is not chosen] if waiting else [],
+        "others": [row for row in due_now if row is not chosen],
+        "at_submission": chosen is not None and chosen.obligation.due_at_submission,
         "form": form,
         "payable": payable,
         "error": error,

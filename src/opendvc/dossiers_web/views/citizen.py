@@ -39,7 +39,7 @@ from opendvc.dossiers_web import selectors as page_selectors
 from opendvc.dossiers_web.forms import CitizenSupplyForm, WithdrawReasonForm
 from opendvc.dossiers_web.views.common import audited, current_user, error_text, language
 from opendvc.dossiers_web.views.details import dossier_details
-from opendvc.payments.selectors import dossier_obligations
+from opendvc.payments.selectors import dossier_fees_due_now, dossier_obligations
 
 PAGE_SIZE = 20
 
@@ -162,12 +162,15 @@ def _payment_context(d: Dossier) -> dict[str, Any]:
     obligations = dossier_obligations(dossier_id=d.pk)
     waiting = d.status == DossierStatus.PAYMENT_REQUESTED
     unpaid = [row for row in obligations if not row.paid]
-    due = sum(row.obligation.amount for row in unpaid) if obligations else int(d.fee_amount or 0)
+    due_now = dossier_fees_due_now(status=d.status, rows=obligations)
+    due = sum(row.obligation.amount for row in due_now) if obligations else int(d.fee_amount or 0) * waiting
     return {
         "obligations": obligations,
         "all_paid": bool(obligations) and not unpaid,
-        "can_pay": waiting and due > 0,
+        "can_pay": due > 0,
         "amount_due": due,
+        "payable_sequences": {row.obligation.sequence for row in due_now} if obligations and due > 0 else set(),
+        "pay_at_submission": any(row.obligation.due_at_submission for row in due_now) and not waiting,
     }
 
 

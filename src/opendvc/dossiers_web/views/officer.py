@@ -61,6 +61,7 @@ from opendvc.dossiers_web.forms import (
 )
 from opendvc.dossiers_web.views.common import audited, current_user, error_text, language, safe_back
 from opendvc.dossiers_web.views.details import dossier_details
+from opendvc.payments.selectors import dossier_obligations
 
 PAGE_SIZE = 20
 WORKLIST_PATH = "/can-bo/"
@@ -435,10 +436,13 @@ def _panels(
     bound: dict[str, ActionForm] | None = None,
     open_action: str = "",
     error: str = "",
+    hide: frozenset[str] = frozenset(),
 ) -> list[ActionPanel]:
     bound = bound or {}
     panels = []
     for action in officer_actions(setup.access):
+        if action in hide:
+            continue
         form = bound.get(action) or setup.form(action)
         panels.append(
             ActionPanel(
@@ -483,7 +487,11 @@ def render_officer_dossier(
     d = access.dossier
     timeline = dossier_timeline(dossier=d, for_officer=True)
     back = worklist_back(request)
-    panels = _panels(setup, bound=bound, open_action=open_action, error=error)
+    obligations = dossier_obligations(dossier_id=d.pk)
+    # Fees already paid online are not taken again at the desk: its form is not offered.
+    paid_online = bool(obligations) and all(row.paid for row in obligations)
+    hide = frozenset({Action.PAYMENT_SETTLED.value}) if paid_online else frozenset()
+    panels = _panels(setup, bound=bound, open_action=open_action, error=error, hide=hide)
     context = {
         "dossier": d,
         "details": dossier_details(d, for_officer=True),
@@ -507,6 +515,7 @@ def render_officer_dossier(
         "roles": [str(Role(role).label) for role in access.roles if role != Role.APPLICANT],
         "forms": page_selectors.form_links(dossier=d, for_officer=True),
         "notifications": page_selectors.notifications_about(dossier=d),
+        "obligations": obligations,
         "back": back,
     }
     return render(request, "dossiers_web/officer/dossier.html", context, status=status)

@@ -70,6 +70,9 @@ class PaymentProvider:
     can_query: ClassVar[bool] = True
     #: False when a refund is a bank transfer the accountant makes and records by hand.
     can_refund: ClassVar[bool] = True
+    #: Whether ``refund`` may return part of an order (VNPay 2.1.0 ``vnp_TransactionType`` 03). A manual
+    #: refund (``can_refund`` False) can always be partial: the accountant transfers what is due.
+    can_refund_partial: ClassVar[bool] = True
 
     def start(self, order: PaymentOrder, *, return_url: str, notify_url: str, ip: str) -> PaymentStart:
         raise NotImplementedError

@@ -113,6 +113,8 @@ def short_checksum(kind: str, payload: Mapping[str, Any], secret: str) -> str:
 class NationalPaymentPlatform(PaymentProvider):
     verbose_name = "Nền tảng thanh toán trên Cổng Dịch vụ công quốc gia"
     platform = PLATFORM_NATIONAL
+    #: Whether the platform refunds part of a payment is not confirmed (docs/payments.md): not offered.
+    can_refund_partial = False
 
     @property
     def url(self) -> str:

@@ -2,7 +2,8 @@
 
 The sample goes through the same import as a dump of the national database (via the sample
 adapter), so running this again changes nothing. Offerings link each procedure to the demo
-agencies that would provide it; load the agencies first (``load_demo_agencies``).
+agencies that would provide it; load the agencies first (``load_demo_agencies``). Procedures whose
+fees the law has paid with the dossier (``DEMO_FEES_AT_SUBMISSION``) are marked so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from opendvc.catalog.importers.national import CatalogFileError, import_records, records_read
 from opendvc.catalog.importers.sample import sample_records
 from opendvc.catalog.management.commands.import_catalog import report_write
-from opendvc.catalog.services import offerings_link_demo
+from opendvc.catalog.models import FeePaymentMoment
+from opendvc.catalog.services import DEMO_FEES_AT_SUBMISSION, fee_payment_moment_set, offerings_link_demo
 
 
 class Command(BaseCommand):
@@ -30,3 +32,6 @@ class Command(BaseCommand):
         links = offerings_link_demo()
         self.stdout.write(links.message_vi)
         self.stdout.write(links.message_en)
+        for code, rule in DEMO_FEES_AT_SUBMISSION.items():
+            if fee_payment_moment_set(procedure_code=code, moment=FeePaymentMoment.AT_SUBMISSION):
+                self.stdout.write(f"{code}: phí, lệ phí nộp khi nộp hồ sơ ({rule})")

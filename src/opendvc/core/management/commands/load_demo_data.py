@@ -17,7 +17,7 @@ from opendvc.core.models import SetupStep
 STEPS: list[tuple[str, str, str]] = [
     ("administrative_units", "2025.10.1", "load_administrative_units"),
     ("demo_agencies", "1", "load_demo_agencies"),
-    ("demo_catalog", "2", "load_demo_catalog"),
+    ("demo_catalog", "3", "load_demo_catalog"),
     ("demo_accounts", "2", "load_demo_accounts"),
     ("demo_forms", "1", "load_demo_forms"),
     ("demo_dossiers", "1", "load_demo_dossiers"),
