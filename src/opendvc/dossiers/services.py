@@ -1373,6 +1373,12 @@ def dossier_payment_settled(
     if at_submission:
         data["at_submission"] = True
     with _acting(dossier=dossier, actor=actor, action=Action.PAYMENT_SETTLED) as act:
+        if online:
+            # The statistics count a dossier paid online once (the report's "thanh toán trực tuyến"
+            # is a number of dossiers): a fee paid at submission and a later charge are two payments.
+            data["first_online"] = not DossierEvent.objects.filter(
+                dossier=act.dossier, action=Action.PAYMENT_SETTLED, data__online=True
+            ).exists()
         _apply(
             act,
             changes={},

@@ -149,8 +149,8 @@ def event_deltas(facts: EventFacts) -> dict[date, Counter[str]]:
             add(day, resolution(finished_at=finished, due_at=due_after))
         if new == S.RETURNED:
             add(day, "returned")
-    if facts.action == "payment_settled" and data.get("online") is True:
-        add(day, "paid_online")
+    if facts.action == "payment_settled" and data.get("online") is True and data.get("first_online", True):
+        add(day, "paid_online")  # once per dossier: a later online payment of the same dossier is not counted
 
     was_running, is_running = old in RUNNING, new in RUNNING
     if was_running != is_running:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db.models import Sum
 from django.test import Client
 
 from opendvc.catalog.models import Fee, FeePaymentMoment
@@ -19,6 +21,7 @@ from opendvc.payments import services
 from opendvc.payments.models import Obligation, OrderStatus, PaymentOrder
 from opendvc.payments.tests.test_gateway_flows import _pay_delivered
 from opendvc.payments.tests.test_pages import signed_in
+from opendvc.reporting.models import DailyStat
 from opendvc.sync.outbound import _records_for
 
 
@@ -200,6 +203,11 @@ def test_a_later_request_at_status_6_is_paid_on_its_own_and_settles_the_dossier(
     settled = list(DossierEvent.objects.filter(dossier=dossier, action="payment_settled").order_by("seq"))
     assert [(e.from_status, e.to_status) for e in settled] == [(1, 1), (6, 4)]
     assert "at_submission" not in settled[1].data
+    # Two online payments, one dossier paid online in the statistics — and the rebuild agrees.
+    assert [e.data["first_online"] for e in settled] == [True, False]
+    assert DailyStat.objects.filter(agency=world.agency).aggregate(n=Sum("paid_online"))["n"] == 1
+    call_command("reporting_rebuild", verbosity=0)
+    assert DailyStat.objects.filter(agency=world.agency).aggregate(n=Sum("paid_online"))["n"] == 1
 
 
 def test_dossier_page_does_not_offer_payment_for_on_request_fees_before_6(world: World) -> None:
