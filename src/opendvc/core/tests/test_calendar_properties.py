@@ -183,7 +183,5 @@ def test_working_days_between_counts_each_working_day_after_start_up_to_end(
     start: date, end: date, schedule: list[dict[str, object]] | None, rows: list[tuple[date, str]]
 ) -> None:
     calendar = calendar_of(schedule, rows)
-    one_by_one = sum(
-        1 for n in range(1, (end - start).days + 1) if calendar.is_working_day(start + timedelta(days=n))
-    )
+    one_by_one = sum(1 for n in range(1, (end - start).days + 1) if calendar.is_working_day(start + timedelta(days=n)))
     assert calendar.working_days_between(start, end) == one_by_one
