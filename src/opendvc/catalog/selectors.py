@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from opendvc.agencies.models import AdministrativeUnit, Agency
+from opendvc.catalog.memo import catalog_memo
 from opendvc.catalog.models import Procedure, ProcedureVersion, ServiceOffering
 from opendvc.catalog.search import SearchFilters, SearchPage, search_index, validate_filters
 from opendvc.core.errors import ApiError
@@ -63,6 +64,14 @@ def procedure_get(*, code: str) -> ProcedureVersion | None:
         )
         .first()
     )
+
+
+def procedure_by_code(*, code: str) -> Procedure | None:
+    """The procedure with this national code (``N.NNNNNN``), remembered per catalogue revision.
+
+    Every submission names its procedure by code; the row is shared by later requests and must not
+    be changed by the caller."""
+    return catalog_memo("procedure_by_code", code, lambda: Procedure.objects.filter(code=code).first())
 
 
 def procedure_list_for_agency(*, agency: Agency) -> QuerySet[Procedure]:

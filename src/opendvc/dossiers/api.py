@@ -27,6 +27,7 @@ from opendvc.accounts.selectors import officer_agency_ids
 from opendvc.agencies.models import Agency
 from opendvc.audit.services import audit_context, audit_context_from_request
 from opendvc.catalog.models import Procedure
+from opendvc.catalog.selectors import procedure_by_code
 from opendvc.core.codes import parse_agency_code, parse_dossier_code, parse_tthc_code
 from opendvc.core.errors import ApiError, NotFound
 from opendvc.dossiers import documents, selectors, services
@@ -448,7 +449,7 @@ def _agency(code: str) -> Agency:
 
 def _procedure(code: str) -> Procedure:
     national = parse_tthc_code(code)
-    procedure = Procedure.objects.filter(code=national).first()
+    procedure = procedure_by_code(code=national)
     if procedure is None:
         raise NotFound(
             f"Không có thủ tục mã {national}.", f"There is no procedure {national}.", code="procedure_not_found"

@@ -319,7 +319,10 @@ def _attachments_bind(
 ) -> list[int]:
     """Attach the owner's pending uploads to the dossier; refuse unknown, foreign or reused ones.
 
-    ``version_document_ids`` — the version's components, when the caller already holds them."""
+    ``version_document_ids`` — the version's components, when the caller already holds them. Each
+    file is bound by one conditional update (the owner's, not yet in a dossier); only when one of
+    them did not bind are the files read again to say which. The caller's transaction undoes the
+    files already bound when one is refused."""
     ids = [doc.attachment_id for doc in documents]
     if len(set(ids)) != len(ids):
         raise _invalid(
@@ -329,19 +332,6 @@ def _attachments_bind(
         )
     if not ids:
         return []
-    found = set(
-        Attachment.objects.filter(pk__in=ids, uploaded_by=owner, dossier__isnull=True).values_list("pk", flat=True)
-        if owner is not None
-        else ()
-    )
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise _invalid(
-            "attachment_not_found",
-            "Không tìm thấy tệp đính kèm đã tải lên (hoặc tệp đã thuộc hồ sơ khác).",
-            "An uploaded attachment was not found (or already belongs to another dossier).",
-            details=[{"attachment_id": i} for i in missing],
-        )
     required_ids = {doc.required_document_id for doc in documents if doc.required_document_id is not None}
     if required_ids:
         known = (
@@ -359,17 +349,24 @@ def _attachments_bind(
                 "A component does not belong to this procedure.",
                 details=[{"required_document_id": i} for i in unknown],
             )
+    missing = []
     for doc in documents:
-        bound = Attachment.objects.filter(pk=doc.attachment_id, dossier__isnull=True).update(
-            dossier=dossier, kind=kind, required_document_id=doc.required_document_id, bound_at=now
+        bound = (
+            Attachment.objects.filter(pk=doc.attachment_id, uploaded_by=owner, dossier__isnull=True).update(
+                dossier=dossier, kind=kind, required_document_id=doc.required_document_id, bound_at=now
+            )
+            if owner is not None
+            else 0
         )
         if not bound:
-            raise ApiError(
-                "attachment_already_used",
-                "Tệp vừa được gắn vào một hồ sơ khác.",
-                "The file was just attached to another dossier.",
-                status=409,
-            )
+            missing.append(doc.attachment_id)
+    if missing:
+        raise _invalid(
+            "attachment_not_found",
+            "Không tìm thấy tệp đính kèm đã tải lên (hoặc tệp đã thuộc hồ sơ khác).",
+            "An uploaded attachment was not found (or already belongs to another dossier).",
+            details=[{"attachment_id": i} for i in missing],
+        )
     return ids
 
 
