@@ -109,8 +109,14 @@ OFFICER_ROLES = (Role.DESK, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 
 class Dossier(models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    # agency, applicant and organisation lead the composite indexes of Meta (worklists, "my dossiers"),
+    # which serve every lookup by them: a single-column index of each would only slow every insert.
     agency = models.ForeignKey(
-        "agencies.Agency", verbose_name=_("cơ quan tiếp nhận"), on_delete=models.PROTECT, related_name="dossiers"
+        "agencies.Agency",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     procedure = models.ForeignKey(
         "catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="dossiers"
@@ -130,6 +136,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="dossiers",
+        db_index=False,
     )
     applicant_kind = models.PositiveSmallIntegerField(
         _("loại đối tượng"), choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN
@@ -151,6 +158,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         related_name="dossiers",
+        db_index=False,
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -340,7 +348,8 @@ class DossierEvent(AppendOnlyModel):
     middle breaks every later hash; :func:`opendvc.dossiers.selectors.dossier_chain_verify` checks it.
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Looked up by the unique (dossier, seq) index of Meta; no index of its own.
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     actor = models.ForeignKey(
