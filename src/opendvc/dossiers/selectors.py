@@ -12,7 +12,7 @@ import base64
 import binascii
 import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -390,6 +390,7 @@ class TimelineEntry:
     text_en: str
     note: str
     attachment_ids: list[int]
+    data: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _local(moment: Any) -> str:
@@ -512,6 +513,7 @@ def dossier_timeline(*, dossier: Dossier, for_officer: bool = False) -> list[Tim
                 text_en=text_en,
                 note=event.note,
                 attachment_ids=list(event.attachment_ids),
+                data=event.data,
             )
         )
     return entries
@@ -591,27 +593,40 @@ def dossier_timeliness(*, dossier: Dossier, now: datetime | None = None) -> str:
     return ""
 
 
-def dossier_due_explanation(*, dossier: Dossier) -> DueExplanation | None:
-    """Why the dossier is due when it is (shown to the applicant and the officer); ``None`` before reception."""
+def dossier_due_explanation(
+    *,
+    dossier: Dossier,
+    timeline: Sequence[TimelineEntry] | None = None,
+    calendar: working_calendar.WorkingCalendar | None = None,
+) -> DueExplanation | None:
+    """Why the dossier is due when it is (shown to the applicant and the officer); ``None`` before reception.
+
+    A page that already holds the dossier's ``timeline`` and its agency's ``calendar`` passes them,
+    so the explanation reads nothing more."""
     if dossier.received_at is None or dossier.time_limit_amount is None or not dossier.time_limit_unit:
         return None
+    calendar = calendar or working_calendar.WorkingCalendar(agency=dossier.agency)
     initial = working_calendar.due_at_for(
         received_at=dossier.received_at,
         amount=dossier.time_limit_amount,
         unit=dossier.time_limit_unit,
-        agency=dossier.agency,
+        calendar=calendar,
     )
     pauses: list[Pause] = []
     apologies: list[tuple[datetime, str]] = []
     open_pause: datetime | None = None
-    events = DossierEvent.objects.filter(
-        dossier=dossier, action__in=[Action.REQUEST_SUPPLEMENT, Action.SUPPLY, Action.APOLOGISE]
-    ).order_by("seq")
+    events: Sequence[TimelineEntry | DossierEvent] = (
+        timeline
+        if timeline is not None
+        else DossierEvent.objects.filter(
+            dossier=dossier, action__in=[Action.REQUEST_SUPPLEMENT, Action.SUPPLY, Action.APOLOGISE]
+        ).order_by("seq")
+    )
     for event in events:
         if event.action == Action.REQUEST_SUPPLEMENT:
             open_pause = event.at
         elif event.action == Action.SUPPLY and open_pause is not None:
-            waited = working_calendar.working_time_between(open_pause, event.at, agency=dossier.agency).time
+            waited = working_calendar.working_time_between(open_pause, event.at, calendar=calendar).time
             pauses.append(Pause(open_pause, event.at, waited))
             open_pause = None
         elif event.action == Action.APOLOGISE:

@@ -143,7 +143,7 @@ def render_own_dossier(
         "step_label": presenters.step_label(d.current_step) if d.status == DossierStatus.IN_PROGRESS else "",
         "next_step": presenters.next_step_for_applicant(d),
         "timeline": presenters.timeline_items(timeline, language=language(), for_officer=False),
-        "explanation": dossier_due_explanation(dossier=d),
+        "explanation": dossier_due_explanation(dossier=d, timeline=timeline),
         "timeliness": presenters.TIMELINESS_LABELS.get(dossier_timeliness(dossier=d), ""),
         "paused": d.status == DossierStatus.SUPPLEMENT_REQUESTED,
         "supply_form": supply_form,

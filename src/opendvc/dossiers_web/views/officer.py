@@ -486,6 +486,7 @@ def render_officer_dossier(
     access = setup.access
     d = access.dossier
     timeline = dossier_timeline(dossier=d, for_officer=True)
+    calendar = WorkingCalendar(agency=d.agency)  # one read of the decided days for the page
     back = worklist_back(request)
     obligations = dossier_obligations(dossier_id=d.pk)
     # Fees already paid online are not taken again at the desk: its form is not offered.
@@ -500,9 +501,9 @@ def render_officer_dossier(
         "status_tone": presenters.STATUS_TONE[d.status],
         "step_label": presenters.step_label(d.current_step) if d.current_step else "",
         "timeline": presenters.timeline_items(timeline, language=language(), for_officer=True),
-        "explanation": dossier_due_explanation(dossier=d),
+        "explanation": dossier_due_explanation(dossier=d, timeline=timeline, calendar=calendar),
         "timeliness": presenters.TIMELINESS_LABELS.get(dossier_timeliness(dossier=d), ""),
-        "due": presenters.due_cell(d, now=setup.now, calendar=WorkingCalendar(agency=d.agency)),
+        "due": presenters.due_cell(d, now=setup.now, calendar=calendar),
         "step_overdue": bool(
             d.step_due_at
             and d.step_due_at < setup.now

@@ -71,6 +71,8 @@ def test_supplement_time_is_not_counted_towards_the_deadline(world: World, clock
         for p in explanation.pauses
     ] == [(6, 8, 15 * 3600)]
     assert {day.isoformat() for day, _ in explanation.skipped} == {"2026-10-10", "2026-10-11"}
+    # The pages explain it from the timeline they already hold: the same explanation.
+    assert dossier_due_explanation(dossier=dossier, timeline=dossier_timeline(dossier=dossier)) == explanation
     texts = [entry.text_vi for entry in dossier_timeline(dossier=dossier)]
     assert texts[-1] == "Đã bổ sung hồ sơ; ngày hẹn trả chuyển thành 09:00 ngày 14/10/2026."
 

@@ -12,7 +12,7 @@ from opendvc.catalog.models import Channel as CatalogChannel
 from opendvc.core.errors import ApiError
 from opendvc.dossiers import services
 from opendvc.dossiers.models import DossierEvent, DossierStatus, Step
-from opendvc.dossiers.selectors import dossier_timeliness
+from opendvc.dossiers.selectors import dossier_due_explanation, dossier_timeline, dossier_timeliness
 from opendvc.dossiers.services import DocumentInput, TimeLimit
 from opendvc.dossiers.tests.conftest import local
 from opendvc.dossiers.tests.factories import (
@@ -205,6 +205,9 @@ def test_an_apology_sets_a_new_appointment_and_the_dossier_counts_as_late(world:
     )
     assert dossier.finished_at < old_due
     assert dossier_timeliness(dossier=dossier) == "late"
+    explanation = dossier_due_explanation(dossier=dossier)
+    assert explanation is not None and explanation.apologies == [(new_due, "Cần xác minh")]
+    assert dossier_due_explanation(dossier=dossier, timeline=dossier_timeline(dossier=dossier)) == explanation
 
 
 def test_registration_at_the_desk_links_the_citizen_account_and_can_receive_at_once(world: World) -> None:
