@@ -247,3 +247,26 @@ def test_a_file_missing_from_storage_is_a_clear_404(world: World) -> None:
     attachment.file.storage.delete(attachment.file.name)
     response = as_user(world.desk).get(f"{BASE}/{body['code']}/attachments/{attachment.pk}")
     assert_error(response, 404, "file_missing")
+
+
+def test_a_submission_takes_a_fixed_number_of_queries(world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    """The write path of ``bench/dossiers.py``: pinned so a change that adds a round trip shows here."""
+    from opendvc.accounts.services import access_token_create
+
+    _, secret = access_token_create(user=world.citizen, name="ứng dụng")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    submitted(world)  # the catalogue facts are remembered from the first submission
+    attachment = upload(as_user(world.citizen)).json()
+    client.get(BASE + "/", {"list": "all"})  # the token's last use was written by this call
+    # token and its user; agency; has this key been used; catalogue revision; then in one transaction:
+    # the daily number, the dossier, its file bound, its first event, the outbox entry, the two rollup
+    # rows and the audit entry; and the files read for the answer (the notification task is queued
+    # when the transaction commits, which a test's transaction never does)
+    with django_assert_num_queries(15):
+        response = client.post(
+            BASE + "/",
+            submit_payload(world, attachment["id"]),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="lan-1",
+        )
+    assert response.status_code == 201, response.json()
