@@ -1,8 +1,13 @@
-"""Drop the single-column indexes of foreign keys that lead a composite index already.
+"""Drop the indexes that every dossier insert maintains and no query needs.
 
-Only the indexes go: the foreign-key constraints stay as they are (altering the fields would drop
-and re-create them, checking every row of two of the largest tables again).
+- The single-column indexes of foreign keys that lead a composite index already. Only the indexes
+  go: the foreign-key constraints stay as they are (altering the fields would drop and re-create
+  them, checking every row of two of the largest tables again).
+- PostgreSQL's ``varchar_pattern_ops`` copy of the dossier code's unique index, which Django adds
+  for ``LIKE 'prefix%'`` searches: dossiers are found by their whole code (the unique index).
 """
+
+from typing import Any
 
 import django.db.models.deletion
 from django.conf import settings
@@ -15,6 +20,18 @@ DROPPED = [
     ("dossiers_dossier_organisation_id_e15aa38d", "dossiers_dossier", "organisation_id"),
     ("dossiers_dossierevent_dossier_id_90237d93", "dossiers_dossierevent", "dossier_id"),
 ]
+PATTERN_INDEX = ("dossiers_dossier_code_6d68c351_like", "dossiers_dossier", "code varchar_pattern_ops")  # PostgreSQL
+
+
+def indexes_drop(apps: Any, schema_editor: Any) -> None:
+    for name, _table, _columns in [*DROPPED, PATTERN_INDEX]:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def indexes_create(apps: Any, schema_editor: Any) -> None:
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for name, table, columns in [*DROPPED, *([PATTERN_INDEX] if postgresql else [])]:
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
 
 class Migration(migrations.Migration):
@@ -76,12 +93,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[
-                migrations.RunSQL(
-                    f"DROP INDEX IF EXISTS {name}",
-                    reverse_sql=f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})",
-                )
-                for name, table, column in DROPPED
-            ],
+            database_operations=[migrations.RunPython(indexes_drop, indexes_create)],
         ),
     ]
