@@ -613,7 +613,10 @@ def statistics_for(
             revision=settled_revision(province=unit_p.pk),
             **common,
         )
-        agencies = {a.pk: (a.code, a.name) for a in Agency.objects.filter(pk__in=list(by_agency)).only("code", "name")}
+        agencies = {
+            pk: (code, name)
+            for pk, code, name in Agency.objects.filter(pk__in=list(by_agency)).values_list("pk", "code", "name")
+        }
         children = [
             Row(code=agencies[k][0], name=agencies[k][1], figures=f) for k, f in by_agency.items() if k in agencies
         ]
@@ -636,10 +639,10 @@ def statistics_for(
         **common,
     )
     units = {
-        u.pk: (u.code, u.name)
-        for u in AdministrativeUnit.objects.filter(pk__in=[k for k in by_province if k is not None]).only(
-            "code", "name"
-        )
+        pk: (code, name)
+        for pk, code, name in AdministrativeUnit.objects.filter(
+            pk__in=[k for k in by_province if k is not None]
+        ).values_list("pk", "code", "name")
     }
     children = [Row(code=units[k][0], name=units[k][1], figures=f) for k, f in by_province.items() if k in units]
     if None in by_province:
