@@ -347,6 +347,18 @@ def _settled_stocks_sql(*, table: str, time: str, group: str | None, scope: tupl
     return sql + f" GROUP BY {group + ', ' if group else ''}{time}"
 
 
+@functools.cache
+def _ahead_sql(*, group: str | None, scope: tuple[str, ...]) -> str:
+    """The overdue predictions written ahead for the days after ``as_of`` in its half month, per group."""
+    where = [f"{column} = %({column})s" for column in scope]
+    where.append("day > %(as_of)s AND day < %(half_end)s")
+    sql = (
+        f"SELECT {group or 'NULL'}, COALESCE(SUM(overdue_delta), 0) "  # noqa: S608 - model identifiers
+        f"FROM {DailyStat._meta.db_table} WHERE {' AND '.join(where)}"
+    )
+    return sql + (f" GROUP BY {group}" if group else "")
+
+
 def _unit(model: type[HalfMonthStat] | type[DailyStat], day: date) -> int:
     """A row's place on its table's time axis: consecutive days (or half months) are consecutive numbers."""
     if model is HalfMonthStat:
@@ -523,16 +535,12 @@ def _sums(
         trend.append(TrendPoint(month=month, received=received, resolved=resolved))
     if model is HalfMonthStat and as_of < stock_last + _half_length(stock_last) - timedelta(days=1):
         # The half month of ``as_of`` also holds overdue predictions for its days still to come.
-        ahead = DailyStat.objects.filter(**scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
-        grouped = (
-            ahead.values(group).annotate(ahead=Sum("overdue_delta"))
-            if group
-            else [ahead.aggregate(ahead=Sum("overdue_delta", default=0))]
-        )
-        for row in grouped:
-            figures = result.get(row.get(group) if group else None)
+        params["as_of"] = adapt(as_of)
+        params["half_end"] = adapt(stock_last + _half_length(stock_last))
+        for g, (ahead,) in _part_sums(_ahead_sql(group=group, scope=tuple(scope)), params).items():
+            figures = result.get(g)
             if figures is not None:
-                figures.overdue -= int(row["ahead"] or 0)
+                figures.overdue -= ahead
     return result, trend
 
 
