@@ -538,9 +538,9 @@ def _sums(
         params["as_of"] = adapt(as_of)
         params["half_end"] = adapt(stock_last + _half_length(stock_last))
         for g, (ahead,) in _part_sums(_ahead_sql(group=group, scope=tuple(scope)), params).items():
-            figures = result.get(g)
-            if figures is not None:
-                figures.overdue -= ahead
+            held = result.get(g)
+            if held is not None:
+                held.overdue -= ahead
     return result, trend
 
 
