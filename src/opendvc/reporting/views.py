@@ -8,6 +8,7 @@ charts with ECharts from the same figures, given in a JSON data block (CSP allow
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from opendvc.core.errors import ApiError
 from opendvc.reporting import selectors
+from opendvc.reporting.templatetags.statistics import count
 
 KINDS = (("month", gettext_lazy("Tháng")), ("quarter", gettext_lazy("Quý")), ("year", gettext_lazy("Năm")))
 WINDOWS = (
@@ -115,6 +117,16 @@ def _table_rows(children: list[dict[str, Any]], *, comma: bool) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 (escaped here)
 
 
+def _chart_rows(rows: Iterable[tuple[str, Iterable[int]]]) -> SafeString:
+    """The body of a chart's data table: a heading cell (escaped here) and counts, as ``count`` writes them."""
+    return mark_safe(  # noqa: S308 (escaped here)
+        "".join(
+            f'<tr><th scope="row">{html.escape(head)}</th>' + "".join(f"<td>{count(n)}</td>" for n in numbers) + "</tr>"
+            for head, numbers in rows
+        )
+    )
+
+
 def _api_url(stats: selectors.Statistics) -> str:
     base = "/api/v1/statistics"
     if stats.level == "province":
@@ -180,7 +192,7 @@ def _page(
     parent_code = stats.code if stats.level == "agency" else ""
     suffix = f"?{query}" if query else ""
     urls = _child_urls(stats.child_level, [row.code for row in stats.children if row.code], parent_code)
-    children = [
+    children: list[dict[str, Any]] = [
         {"row": row, "url": urls[row.code] + suffix if row.code else ""}
         for row in [*(r for r in stats.children if r.code), *(r for r in stats.children if not r.code)]
     ]
@@ -189,6 +201,7 @@ def _page(
         {"name": name or _("Cả nước"), "url": _url(level, code) + (f"?{query}" if query else "")}
         for level, code, name in stats.parents
     ]
+    chart_data = _chart_data(stats)
     context = {
         "stats": stats,
         "form": form,
@@ -197,7 +210,16 @@ def _page(
         "table_rows": _table_rows(children, comma=comma),
         "total_cells": mark_safe(_cells(stats.totals, comma=comma)),  # noqa: S308 (numbers only)
         "breadcrumbs": breadcrumbs,
-        "chart_data": _chart_data(stats),
+        "chart_data": chart_data,
+        "results_rows": _chart_rows((item["name"], [item["value"]]) for item in chart_data["results"]["items"]),
+        "channels_rows": _chart_rows(
+            (
+                c["row"].name,
+                [c["row"].figures.received_online, c["row"].figures.received_in_person, c["row"].figures.received_post],
+            )
+            for c in children[:15]
+        ),
+        "trend_rows": _chart_rows((p.month.strftime("%m/%Y"), [p.received, p.resolved]) for p in stats.trend),
         "period_label": stats.period.label_en if request.LANGUAGE_CODE.startswith("en") else stats.period.label_vi,
         "api_url": _api_url(stats) + (f"?{query}" if query else ""),
     }
