@@ -258,11 +258,23 @@ class Statistics:
 # --- Scope lookups -----------------------------------------------------------------------------------
 
 
-def _province(code: str) -> AdministrativeUnit:
-    unit = AdministrativeUnit.objects.filter(code=code, province__isnull=True).first()
-    if unit is None:
+def _province(code: str) -> tuple[AdministrativeUnit, int]:
+    """The province of ``code`` and its settled revision (see :func:`settled_revision`), in one statement.
+
+    The revision is read before any rollup row, so the rows a page caches are never older than its key.
+    """
+    units, revisions = AdministrativeUnit._meta.db_table, RollupRevision._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.id, u.code, u.name, (SELECT COALESCE(SUM(r.revision), 0) FROM {revisions} r "  # noqa: S608
+            f"WHERE r.scope IN (u.id, %s)) FROM {units} u WHERE u.code = %s AND u.province_id IS NULL "
+            "ORDER BY u.id LIMIT 1",
+            [RollupRevision.EVERY, code],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound(f"Không có tỉnh, thành phố mã {code}.", f"No province with code {code}.")
-    return unit
+    return AdministrativeUnit(pk=row[0], code=row[1], name=row[2]), int(row[3])
 
 
 def _agency(code: str) -> Agency:
@@ -611,14 +623,14 @@ def statistics_for(
             **common,
         )
     if province is not None:
-        unit_p = _province(province)
+        unit_p, revision = _province(province)
         scope = {"province_id": unit_p.pk}
         by_agency, trend = _sums(
             model=HalfMonthStat,
             scope=scope,
             group="agency_id",
             today=today,
-            revision=settled_revision(province=unit_p.pk),
+            revision=revision,
             **common,
         )
         agencies = {
