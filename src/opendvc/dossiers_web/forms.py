@@ -158,7 +158,7 @@ class WorklistFilterForm(UswdsFormMixin, forms.Form):
     def __init__(self, *args: Any, procedures: Callable[[], list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-        def choices() -> list[tuple[str, str]]:
+        def choices() -> list[tuple[str, Any]]:
             return [("", _("Tất cả thủ tục")), *[(code, f"{code} — {name[:90]}") for code, name in procedures()]]
 
         # Read only when the list is drawn or a chosen procedure is checked: most pages need neither.

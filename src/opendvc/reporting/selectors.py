@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import calendar
 import functools
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import accumulate
 from typing import Any, Literal
 
 from django.core.cache import cache
@@ -256,11 +258,23 @@ class Statistics:
 # --- Scope lookups -----------------------------------------------------------------------------------
 
 
-def _province(code: str) -> AdministrativeUnit:
-    unit = AdministrativeUnit.objects.filter(code=code, province__isnull=True).first()
-    if unit is None:
+def _province(code: str) -> tuple[AdministrativeUnit, int]:
+    """The province of ``code`` and its settled revision (see :func:`settled_revision`), in one statement.
+
+    The revision is read before any rollup row, so the rows a page caches are never older than its key.
+    """
+    units, revisions = AdministrativeUnit._meta.db_table, RollupRevision._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.id, u.code, u.name, (SELECT COALESCE(SUM(r.revision), 0) FROM {revisions} r "  # noqa: S608
+            f"WHERE r.scope IN (u.id, %s)) FROM {units} u WHERE u.code = %s AND u.province_id IS NULL "
+            "ORDER BY u.id LIMIT 1",
+            [RollupRevision.EVERY, code],
+        )
+        row = cursor.fetchone()
+    if row is None:
         raise NotFound(f"Không có tỉnh, thành phố mã {code}.", f"No province with code {code}.")
-    return unit
+    return AdministrativeUnit(pk=row[0], code=row[1], name=row[2]), int(row[3])
 
 
 def _agency(code: str) -> Agency:
@@ -297,35 +311,130 @@ def _next_month(month: date) -> date:
 
 #: How long a cached sum of settled rows is kept; it stays right for as long, its key names its revision.
 SETTLED_CACHE_SECONDS = 24 * 3600
-Part = Literal["all", "settled", "recent"]
+RECEIVED_SQL = "received_online + received_in_person + received_post"
+RESOLVED_SQL = "resolved_early + resolved_on_time + resolved_late"
 
 
 @functools.cache
-def _sums_sql(*, table: str, time: str, group: str | None, scope: tuple[str, ...], part: Part) -> str:
-    """The statement of :func:`_sums` for a table, grouping and scope (identifiers from the models only).
+def _recent_sql(*, table: str, time: str, group: str | None, scope: tuple[str, ...]) -> str:
+    """The statement that sums the rows from the settled boundary on (identifiers from the models only).
 
     Written as SQL once per shape rather than through the ORM: the four dozen filtered sums cost more
-    to compile on every page than the database takes to compute them. ``part`` keeps the rows before
-    the settled boundary (``settled``), from it on (``recent``), or all of them.
+    to compile on every page than the database takes to compute them. Columns: the period's flows,
+    the stocks at its start and at ``stock``, then received and resolved per trend month.
     """
-    received = "received_online + received_in_person + received_post"
-    resolved = "resolved_early + resolved_on_time + resolved_late"
     columns = [f"COALESCE(SUM({name}) FILTER (WHERE {time} >= %(first)s), 0)" for name in FLOWS]
     columns.append(f"COALESCE(SUM(open_delta) FILTER (WHERE {time} < %(first)s), 0)")
     columns.append(f"COALESCE(SUM(open_delta) FILTER (WHERE {time} <= %(stock)s), 0)")
     columns.append(f"COALESCE(SUM(overdue_delta) FILTER (WHERE {time} <= %(stock)s), 0)")
     for i in range(TREND_MONTHS):
         within = f"{time} >= %(month_{i})s AND {time} < %(month_{i + 1})s"
-        columns.append(f"COALESCE(SUM({received}) FILTER (WHERE {within}), 0)")
-        columns.append(f"COALESCE(SUM({resolved}) FILTER (WHERE {within}), 0)")
+        columns.append(f"COALESCE(SUM({RECEIVED_SQL}) FILTER (WHERE {within}), 0)")
+        columns.append(f"COALESCE(SUM({RESOLVED_SQL}) FILTER (WHERE {within}), 0)")
     where = [f"{column} = %({column})s" for column in scope]
-    where.append(f"{time} <= %(last)s")
-    if part == "settled":
-        where.append(f"{time} < %(boundary)s")
-    elif part == "recent":
-        where.append(f"{time} >= %(boundary)s")
+    where.append(f"{time} <= %(last)s AND {time} >= %(boundary)s")
     sql = f"SELECT {group or 'NULL'}, {', '.join(columns)} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
     return sql + (f" GROUP BY {group}" if group else "")
+
+
+@functools.cache
+def _settled_flows_sql(*, table: str, time: str, group: str | None, scope: tuple[str, ...]) -> str:
+    """The period's flows over its settled rows only: a scan of the period's rows, not of the history."""
+    columns = ", ".join(f"SUM({name})" for name in FLOWS)
+    where = [f"{column} = %({column})s" for column in scope]
+    where.append(f"{time} >= %(first)s AND {time} <= %(last)s AND {time} < %(boundary)s")
+    sql = f"SELECT {group or 'NULL'}, {columns} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
+    return sql + (f" GROUP BY {group}" if group else "")
+
+
+@functools.cache
+def _settled_stocks_sql(*, table: str, time: str, group: str | None, scope: tuple[str, ...]) -> str:
+    """Per group and unit of time, the settled rows' stock deltas and the trend's received and resolved."""
+    where = [f"{column} = %({column})s" for column in scope]
+    where.append(f"{time} < %(boundary)s")
+    sql = (
+        f"SELECT {group or 'NULL'}, {time}, SUM(open_delta), SUM(overdue_delta), SUM({RECEIVED_SQL}), "  # noqa: S608
+        f"SUM({RESOLVED_SQL}) FROM {table} WHERE {' AND '.join(where)}"
+    )
+    return sql + f" GROUP BY {group + ', ' if group else ''}{time}"
+
+
+@functools.cache
+def _ahead_sql(*, group: str | None, scope: tuple[str, ...]) -> str:
+    """The overdue predictions written ahead for the days after ``as_of`` in its half month, per group."""
+    where = [f"{column} = %({column})s" for column in scope]
+    where.append("day > %(as_of)s AND day < %(half_end)s")
+    sql = (
+        f"SELECT {group or 'NULL'}, COALESCE(SUM(overdue_delta), 0) "  # noqa: S608 - model identifiers
+        f"FROM {DailyStat._meta.db_table} WHERE {' AND '.join(where)}"
+    )
+    return sql + (f" GROUP BY {group}" if group else "")
+
+
+def _unit(model: type[HalfMonthStat] | type[DailyStat], day: date) -> int:
+    """A row's place on its table's time axis: consecutive days (or half months) are consecutive numbers."""
+    if model is HalfMonthStat:
+        return (day.year * 12 + day.month - 1) * 2 + (day.day >= 15)
+    return day.toordinal()
+
+
+@dataclass(frozen=True)
+class SettledStocks:
+    """Running sums of a scope's settled rows, one per unit of time from ``origin``: any period's stocks.
+
+    A stock at a period boundary is the sum of the stock deltas of every day before it
+    (:mod:`opendvc.reporting.models`), so it depends on the whole history, not on the period; the
+    trend's months are differences of running sums too. Kept per scope, settled boundary and revision,
+    they serve every period of the scope: ``open[g][i]`` is Σ ``open_delta`` of group ``g`` over the
+    units ≤ ``origin + i`` (likewise ``overdue``; ``received`` and ``resolved`` are the scope's totals),
+    and ``first[g]`` the first unit where ``g`` has a row.
+    """
+
+    origin: int
+    first: dict[Any, int]
+    open: dict[Any, array[int]]
+    overdue: dict[Any, array[int]]
+    received: array[int]
+    resolved: array[int]
+
+    def at(self, sums: array[int], unit: int) -> int:
+        """The running sum through ``unit`` (every settled unit is before the boundary)."""
+        index = min(unit - self.origin, len(sums) - 1)
+        return sums[index] if index >= 0 else 0
+
+
+def _settled_stocks(
+    *, model: type[HalfMonthStat] | type[DailyStat], sql: str, params: Mapping[str, Any], boundary: date
+) -> SettledStocks:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [
+            (group, _unit(model, day if isinstance(day, date) else date.fromisoformat(day)), *map(int, sums))
+            for group, day, *sums in cursor.fetchall()
+        ]
+    origin = min((row[1] for row in rows), default=0)
+    length = _unit(model, boundary) - origin if rows else 0
+    first: dict[Any, int] = {}
+    deltas: dict[Any, tuple[list[int], list[int]]] = {}
+    received, resolved = [0] * length, [0] * length
+    for group, unit, open_delta, overdue_delta, received_n, resolved_n in rows:
+        if group not in deltas:
+            deltas[group] = ([0] * length, [0] * length)
+            first[group] = unit
+        i = unit - origin
+        first[group] = min(first[group], unit)
+        deltas[group][0][i] += open_delta
+        deltas[group][1][i] += overdue_delta
+        received[i] += received_n
+        resolved[i] += resolved_n
+    return SettledStocks(
+        origin=origin,
+        first=first,
+        open={group: array("q", accumulate(opened)) for group, (opened, _) in deltas.items()},
+        overdue={group: array("q", accumulate(overdue)) for group, (_, overdue) in deltas.items()},
+        received=array("q", accumulate(received)),
+        resolved=array("q", accumulate(resolved)),
+    )
 
 
 def _settled_boundary(*, model: type[HalfMonthStat] | type[DailyStat], today: date) -> date:
@@ -348,9 +457,10 @@ def settled_revision(*, province: int | None = None, national: bool = False) -> 
 
 
 def _part_sums(sql: str, params: Mapping[str, Any]) -> dict[Any, list[int]]:
+    """Each group's sums; a sum over no row at all (``NULL``, ungrouped) is no group."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {row[0]: [int(value) for value in row[1:]] for row in cursor.fetchall()}
+        return {row[0]: [int(value) for value in row[1:]] for row in cursor.fetchall() if row[1] is not None}
 
 
 def _sums(
@@ -365,10 +475,12 @@ def _sums(
 ) -> tuple[dict[Any, Figures], list[TrendPoint]]:
     """Flows inside the period, stocks at its start and at ``as_of``, per ``group``, and the trend.
 
-    The trend — received (new) and resolved per calendar month over the twelve months that end with
-    the period — is read by the same scan (its rows are a subset of the stocks' rows) and summed over
-    the groups here. Every figure is a sum over rows, so it is the sum of its settled rows (cached
-    under the scope's ``revision``) and its recent ones (read each time; none for a past period).
+    The trend is received (new) and resolved per calendar month over the twelve months that end with
+    the period, summed over the groups. Every figure is a sum over rows, so it is the sum of its
+    settled rows and its recent ones (read each time; none for a past period). Of the settled rows,
+    the stocks and the trend come from the scope's :class:`SettledStocks` (cached under the scope's
+    ``revision``, for every period), the flows from a sum over the period's rows (cached likewise,
+    per period).
     """
     if model is HalfMonthStat:
         time, first, last, stock_last = "half", period.start, half_of(period.end), half_of(as_of)
@@ -387,45 +499,61 @@ def _sums(
     for i, month in enumerate([*months, _next_month(months[-1])]):
         params[f"month_{i}"] = adapt(month)
     shape: dict[str, Any] = {"table": model._meta.db_table, "time": time, "group": group, "scope": tuple(scope)}
-    scope_key = ",".join(f"{column}={value}" for column, value in scope.items())
-    dates = ":".join(str(day) for day in (first, last, stock_last, boundary, months[0]))
-    key = f"reporting:settled:1:{shape['table']}:{group}:{scope_key}:{dates}:{revision}"
-    settled: dict[Any, list[int]] | None = cache.get(key)
-    if settled is None:
-        settled = _part_sums(_sums_sql(**shape, part="settled"), params)
-        cache.set(key, settled, SETTLED_CACHE_SECONDS)
-    totals = {k: list(v) for k, v in settled.items()}
-    if last >= boundary:
-        for k, values in _part_sums(_sums_sql(**shape, part="recent"), params).items():
-            known = totals.get(k)
-            totals[k] = values if known is None else [a + b for a, b in zip(known, values, strict=True)]
-    flows = len(FLOWS)
+    prefix = f"{shape['table']}:{group}:{','.join(f'{column}={value}' for column, value in scope.items())}"
+    key = f"reporting:stocks:1:{prefix}:{boundary}:{revision}"
+    stocks: SettledStocks | None = cache.get(key)
+    if stocks is None:
+        stocks = _settled_stocks(model=model, sql=_settled_stocks_sql(**shape), params=params, boundary=boundary)
+        cache.set(key, stocks, SETTLED_CACHE_SECONDS)
+    flows: dict[Any, list[int]] = {}
+    if first < boundary:
+        key = f"reporting:flows:1:{prefix}:{first}:{last}:{boundary}:{revision}"
+        cached: dict[Any, list[int]] | None = cache.get(key)
+        if cached is None:
+            cached = _part_sums(_settled_flows_sql(**shape), params)
+            cache.set(key, cached, SETTLED_CACHE_SECONDS)
+        flows = cached
+    recent = _part_sums(_recent_sql(**shape), params) if last >= boundary else {}
+    unit_first, unit_last, unit_stock = _unit(model, first), _unit(model, last), _unit(model, stock_last)
+    groups = {g for g, unit in stocks.first.items() if unit <= unit_last} | set(flows) | set(recent)
+    count = len(FLOWS)
+    empty: array[int] = array("q")
     result: dict[Any, Figures] = {}
-    trend = [[0, 0] for _ in months]
-    for k, values in totals.items():
-        result[k] = Figures(
-            carried_over=values[flows],
-            in_progress=values[flows + 1],
-            overdue=values[flows + 2],
-            flows=dict(zip(FLOWS, values[:flows], strict=True)),
+    for g in groups:
+        values = list(flows.get(g) or [0] * count)
+        opened, overdue = stocks.open.get(g, empty), stocks.overdue.get(g, empty)
+        figures = Figures(
+            carried_over=stocks.at(opened, unit_first - 1),
+            in_progress=stocks.at(opened, unit_stock),
+            overdue=stocks.at(overdue, unit_stock),
+            flows=dict(zip(FLOWS, values, strict=True)),
         )
-        for i, point in enumerate(trend):
-            point[0] += values[flows + 3 + 2 * i]
-            point[1] += values[flows + 4 + 2 * i]
+        live = recent.get(g)
+        if live is not None:
+            for i, name in enumerate(FLOWS):
+                figures.flows[name] += live[i]
+            figures.carried_over += live[count]
+            figures.in_progress += live[count + 1]
+            figures.overdue += live[count + 2]
+        result[g] = figures
+    trend = []
+    for i, month in enumerate(months):
+        low, high = _unit(model, month) - 1, min(_unit(model, _next_month(month)) - 1, unit_last)
+        received = stocks.at(stocks.received, high) - stocks.at(stocks.received, low)
+        resolved = stocks.at(stocks.resolved, high) - stocks.at(stocks.resolved, low)
+        for live in recent.values():
+            received += live[count + 3 + 2 * i]
+            resolved += live[count + 4 + 2 * i]
+        trend.append(TrendPoint(month=month, received=received, resolved=resolved))
     if model is HalfMonthStat and as_of < stock_last + _half_length(stock_last) - timedelta(days=1):
         # The half month of ``as_of`` also holds overdue predictions for its days still to come.
-        ahead = DailyStat.objects.filter(**scope, day__gt=as_of, day__lt=stock_last + _half_length(stock_last))
-        grouped = (
-            ahead.values(group).annotate(ahead=Sum("overdue_delta"))
-            if group
-            else [ahead.aggregate(ahead=Sum("overdue_delta", default=0))]
-        )
-        for row in grouped:
-            figures = result.get(row.get(group) if group else None)
-            if figures is not None:
-                figures.overdue -= int(row["ahead"] or 0)
-    points = [TrendPoint(month=m, received=r, resolved=s) for m, (r, s) in zip(months, trend, strict=True)]
-    return result, points
+        params["as_of"] = adapt(as_of)
+        params["half_end"] = adapt(stock_last + _half_length(stock_last))
+        for g, (ahead,) in _part_sums(_ahead_sql(group=group, scope=tuple(scope)), params).items():
+            held = result.get(g)
+            if held is not None:
+                held.overdue -= ahead
+    return result, trend
 
 
 def _half_length(half: date) -> timedelta:
@@ -495,17 +623,20 @@ def statistics_for(
             **common,
         )
     if province is not None:
-        unit_p = _province(province)
+        unit_p, revision = _province(province)
         scope = {"province_id": unit_p.pk}
         by_agency, trend = _sums(
             model=HalfMonthStat,
             scope=scope,
             group="agency_id",
             today=today,
-            revision=settled_revision(province=unit_p.pk),
+            revision=revision,
             **common,
         )
-        agencies = {a.pk: (a.code, a.name) for a in Agency.objects.filter(pk__in=list(by_agency)).only("code", "name")}
+        agencies = {
+            pk: (code, name)
+            for pk, code, name in Agency.objects.filter(pk__in=list(by_agency)).values_list("pk", "code", "name")
+        }
         children = [
             Row(code=agencies[k][0], name=agencies[k][1], figures=f) for k, f in by_agency.items() if k in agencies
         ]
@@ -528,10 +659,10 @@ def statistics_for(
         **common,
     )
     units = {
-        u.pk: (u.code, u.name)
-        for u in AdministrativeUnit.objects.filter(pk__in=[k for k in by_province if k is not None]).only(
-            "code", "name"
-        )
+        pk: (code, name)
+        for pk, code, name in AdministrativeUnit.objects.filter(
+            pk__in=[k for k in by_province if k is not None]
+        ).values_list("pk", "code", "name")
     }
     children = [Row(code=units[k][0], name=units[k][1], figures=f) for k, f in by_province.items() if k in units]
     if None in by_province:

@@ -8,6 +8,7 @@ charts with ECharts from the same figures, given in a JSON data block (CSP allow
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from opendvc.core.errors import ApiError
 from opendvc.reporting import selectors
-from opendvc.reporting.templatetags.statistics import count, rate
+from opendvc.reporting.templatetags.statistics import count
 
 KINDS = (("month", gettext_lazy("Tháng")), ("quarter", gettext_lazy("Quý")), ("year", gettext_lazy("Năm")))
 WINDOWS = (
@@ -71,27 +73,58 @@ def _url(level: str | None, code: str, parent: str = "") -> str:
     return reverse("reporting:national")
 
 
-def _cells(f: selectors.Figures) -> SafeString:
+def _cells(f: selectors.Figures, *, comma: bool) -> str:
     """One row's cells of the report table, rendered once here rather than cell by cell in the template.
 
     A province's table has a row per agency (over a hundred) of thirteen cells; through the template
-    engine they cost more than the figures' queries.
+    engine they cost more than the figures' queries. The cells are written as the ``count`` and
+    ``rate`` filters (:mod:`opendvc.reporting.templatetags.statistics`) write them — ``comma``, the
+    decimal comma of Vietnamese, decided once per page — in digits, separators, ``%`` and ``—`` only,
+    so they need no escaping.
     """
+    flows = f.flows
+    closed_on_time = flows["resolved_on_time"] + flows["withdrawn"] + flows["stopped"]
+    in_person_or_post = flows["received_in_person"] + flows["received_post"]
+    resolved = flows["resolved_early"] + closed_on_time + flows["resolved_late"]
     numbers = (
-        f.total,
-        f.received_online,
-        f.received_in_person_or_post,
+        f.carried_over + flows["received_online"] + in_person_or_post,
+        flows["received_online"],
+        in_person_or_post,
         f.carried_over,
-        f.resolved,
-        f.resolved_early,
-        f.closed_on_time,
-        f.resolved_late,
+        resolved,
+        flows["resolved_early"],
+        closed_on_time,
+        flows["resolved_late"],
         f.in_progress,
-        f.in_progress_on_time,
+        f.in_progress - f.overdue,
         f.overdue,
     )
-    cells = [count(n) for n in numbers] + [rate(f.on_time_rate), rate(f.online_rate)]
-    return mark_safe("".join(f"<td>{html.escape(cell)}</td>" for cell in cells))  # noqa: S308 (escaped here)
+    cells = [f"{n:,}".replace(",", ".") for n in numbers]
+    for value in (f.on_time_rate, f.online_rate):
+        text = "—" if value is None else f"{value:.2f} %"
+        cells.append(text.replace(".", ",") if comma else text)
+    return "<td>" + "</td><td>".join(cells) + "</td>"
+
+
+def _table_rows(children: list[dict[str, Any]], *, comma: bool) -> SafeString:
+    """The report table's body: a row per child, its name linked to its page (escaped here once)."""
+    rows = []
+    for child in children:
+        name = html.escape(child["row"].name)
+        if child["url"]:
+            name = f'<a class="usa-link" href="{html.escape(child["url"])}">{name}</a>'
+        rows.append(f'<tr><th scope="row">{name}</th>{_cells(child["row"].figures, comma=comma)}</tr>')
+    return mark_safe("".join(rows))  # noqa: S308 (escaped here)
+
+
+def _chart_rows(rows: Iterable[tuple[str, Iterable[int]]]) -> SafeString:
+    """The body of a chart's data table: a heading cell (escaped here) and counts, as ``count`` writes them."""
+    return mark_safe(  # noqa: S308 (escaped here)
+        "".join(
+            f'<tr><th scope="row">{html.escape(head)}</th>' + "".join(f"<td>{count(n)}</td>" for n in numbers) + "</tr>"
+            for head, numbers in rows
+        )
+    )
 
 
 def _api_url(stats: selectors.Statistics) -> str:
@@ -159,22 +192,34 @@ def _page(
     parent_code = stats.code if stats.level == "agency" else ""
     suffix = f"?{query}" if query else ""
     urls = _child_urls(stats.child_level, [row.code for row in stats.children if row.code], parent_code)
-    children = [
-        {"row": row, "url": urls[row.code] + suffix if row.code else "", "cells": _cells(row.figures)}
+    children: list[dict[str, Any]] = [
+        {"row": row, "url": urls[row.code] + suffix if row.code else ""}
         for row in [*(r for r in stats.children if r.code), *(r for r in stats.children if not r.code)]
     ]
+    comma = not (translation.get_language() or "vi").startswith("en")
     breadcrumbs = [
         {"name": name or _("Cả nước"), "url": _url(level, code) + (f"?{query}" if query else "")}
         for level, code, name in stats.parents
     ]
+    chart_data = _chart_data(stats)
     context = {
         "stats": stats,
         "form": form,
         "error": error,
         "children": children,
-        "total_cells": _cells(stats.totals),
+        "table_rows": _table_rows(children, comma=comma),
+        "total_cells": mark_safe(_cells(stats.totals, comma=comma)),  # noqa: S308 (numbers only)
         "breadcrumbs": breadcrumbs,
-        "chart_data": _chart_data(stats),
+        "chart_data": chart_data,
+        "results_rows": _chart_rows((item["name"], [item["value"]]) for item in chart_data["results"]["items"]),
+        "channels_rows": _chart_rows(
+            (
+                c["row"].name,
+                [c["row"].figures.received_online, c["row"].figures.received_in_person, c["row"].figures.received_post],
+            )
+            for c in children[:15]
+        ),
+        "trend_rows": _chart_rows((p.month.strftime("%m/%Y"), [p.received, p.resolved]) for p in stats.trend),
         "period_label": stats.period.label_en if request.LANGUAGE_CODE.startswith("en") else stats.period.label_vi,
         "api_url": _api_url(stats) + (f"?{query}" if query else ""),
     }

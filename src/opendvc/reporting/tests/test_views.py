@@ -83,9 +83,40 @@ def test_province_page_reads_a_fixed_number_of_queries(world, clock) -> None:
         assert client.get("/thong-ke/tinh/01/?period=month&year=2026&number=10&window=report").status_code == 200
     with CaptureQueriesContext(connection) as past_again:
         assert client.get("/thong-ke/tinh/01/?period=month&year=2026&number=10&window=report").status_code == 200
-    # the current month: province, revision, recent rows (the settled ones are cached since the first
-    # page), overdue ahead of today, agency names
-    assert len(month) == 5
-    # a past period: province, revision, settled rows, agency names; then the settled rows are cached
-    assert len(past) == 4
-    assert len(past_again) == 3
+    # the current month: the province with its revision, recent rows (the settled ones are cached since
+    # the first page), overdue ahead of today, agency names
+    assert len(month) == 4
+    # a past period: the province with its revision, its settled flows (the stocks are cached since the
+    # first page), agency names; then the flows are cached too
+    assert len(past) == 3
+    assert len(past_again) == 2
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_report_cells_are_written_as_the_count_and_rate_filters_write_them(language: str) -> None:
+    from django.utils import translation
+
+    from opendvc.reporting.selectors import FLOWS, Figures
+    from opendvc.reporting.templatetags.statistics import count, rate
+    from opendvc.reporting.views import _cells
+
+    flows = dict.fromkeys(FLOWS, 0) | {"received_online": 1234567, "received_in_person": 2, "resolved_early": 3}
+    for figures in (Figures(carried_over=5, in_progress=4, overdue=1, flows=flows), Figures()):
+        with translation.override(language):
+            expected = [
+                count(n)
+                for n in (
+                    figures.total,
+                    figures.received_online,
+                    figures.received_in_person_or_post,
+                    figures.carried_over,
+                    figures.resolved,
+                    figures.resolved_early,
+                    figures.closed_on_time,
+                    figures.resolved_late,
+                    figures.in_progress,
+                    figures.in_progress_on_time,
+                    figures.overdue,
+                )
+            ] + [rate(figures.on_time_rate), rate(figures.online_rate)]
+            assert _cells(figures, comma=language == "vi") == "".join(f"<td>{cell}</td>" for cell in expected)
