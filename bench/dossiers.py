@@ -15,6 +15,8 @@ p50/p95/p99 latency for:
 - an officer's worklist ``/can-bo/?tab=…`` (signed-in officers of the largest and of random agencies,
   each on the lists of their roles);
 - the officer's dossier page ``/can-bo/ho-so/<code>/``;
+- the same two pages with officers pausing about a second between pages (``--think-ms``), for at
+  least a minute each, so the first burst of every connection at once weighs under 5 %;
 - online submissions ``POST /api/v1/dossiers/`` (birth registration with its form and file, each
   request a new dossier, personal access tokens);
 
@@ -726,6 +728,10 @@ def submission_lines(world: World, rng: random.Random, count: int, media_file: s
     return lines
 
 
+#: The least duration of a paced run (see where it is used).
+PACED_SECONDS = 60
+
+
 def script(workdir: Path, request: str, lines: list[str], *, think_ms: int = 0) -> str:
     """A wrk script over ``lines`` (``session or token<TAB>path or body``)."""
     data = workdir / f"lines-{len(os.listdir(workdir))}.txt"
@@ -810,10 +816,14 @@ def main() -> None:
         results["ceiling /livez"] = wrk(base, script(workdir, GET_REQUEST, ["-\t/livez"]), **run)
         results["worklist /can-bo/?tab=…"] = wrk(base, script(workdir, GET_REQUEST, worklists), **run)
         results["dossier page /can-bo/ho-so/<code>/"] = wrk(base, script(workdir, GET_REQUEST, pages), **run)
+        # Every officer's first page goes out at the same instant (wrk opens all connections at once),
+        # a burst no desk ever makes; a paced run lasts long enough that this burst is under 5 % of
+        # its requests, so p95 describes the officers' steady working.
+        paced = {**run, "duration": max(args.duration, PACED_SECONDS)}
         paced_worklists = script(workdir, GET_REQUEST, worklists, think_ms=think)
-        results[f"worklist, officers pausing ~{think} ms"] = wrk(base, paced_worklists, **run)
+        results[f"worklist, officers pausing ~{think} ms"] = wrk(base, paced_worklists, **paced)
         paced_pages = script(workdir, GET_REQUEST, pages, think_ms=think)
-        results[f"dossier page, officers pausing ~{think} ms"] = wrk(base, paced_pages, **run)
+        results[f"dossier page, officers pausing ~{think} ms"] = wrk(base, paced_pages, **paced)
         before = Dossier.objects.count()
         connection.close()
         results["submission POST /api/v1/dossiers/"] = wrk(base, script(workdir, POST_REQUEST, submissions), **run)
