@@ -4,7 +4,12 @@ import multiprocessing
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Sync workers give the most requests per core and stay fair under overload; each waits on one
+# connection at a time, so in front of browsers put a buffering proxy (nginx), or choose
+# GUNICORN_WORKER_CLASS=gthread with GUNICORN_THREADS=2, whose workers park idle keep-alive
+# connections (bench/dossiers.py measures both: its paced clients hold idle connections).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
