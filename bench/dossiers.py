@@ -828,6 +828,13 @@ def main() -> None:
         connection.close()
         results["submission POST /api/v1/dossiers/"] = wrk(base, script(workdir, POST_REQUEST, submissions), **run)
         made = Dossier.objects.count() - before
+    # wrk opens the next connection as soon as an answer comes and holds it idle through the pause,
+    # and a sync worker waits on such a connection: the same paced runs with threaded workers, which
+    # park idle connections (what a buffering proxy in front of sync workers also does).
+    with production_server(env={"GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "2"}) as base:
+        wrk(base, script(workdir, GET_REQUEST, worklists), **{**run, "duration": 3})
+        results[f"worklist, pausing ~{think} ms, gthread×2"] = wrk(base, paced_worklists, **paced)
+        results[f"dossier page, pausing ~{think} ms, gthread×2"] = wrk(base, paced_pages, **paced)
 
     setup = (
         f"{total:,} dossiers, {events:,} events in PostgreSQL; {args.connections} connections, {args.duration} s each"
