@@ -320,9 +320,8 @@ def _attachments_bind(
     """Attach the owner's pending uploads to the dossier; refuse unknown, foreign or reused ones.
 
     ``version_document_ids`` — the version's components, when the caller already holds them. Each
-    file is bound by one conditional update (the owner's, not yet in a dossier); only when one of
-    them did not bind are the files read again to say which. The caller's transaction undoes the
-    files already bound when one is refused."""
+    file is bound by one conditional update (the owner's, not yet in a dossier); the files that did
+    not bind are named in the refusal, and the caller's transaction undoes those already bound."""
     ids = [doc.attachment_id for doc in documents]
     if len(set(ids)) != len(ids):
         raise _invalid(

@@ -29,6 +29,7 @@ from opendvc.payments import outbound, selectors, services
 from opendvc.payments.forms import PROVIDER_LABELS, PartialRefundForm, StatementForm
 from opendvc.payments.models import RefundStatus, SourceReport
 from opendvc.payments.providers.registry import provider_get
+from opendvc.web.templatetags.formatting import vnd
 
 
 def _accountant_agencies(request: HttpRequest) -> set[int]:
@@ -220,7 +221,7 @@ def refund_partial(request: HttpRequest) -> HttpResponse:
         request,
         _("Đã yêu cầu hoàn %(amount)s của giao dịch %(order)s (%(ref)s).")
         % {
-            "amount": f"{refund.amount:,}".replace(",", ".") + " đ",
+            "amount": vnd(refund.amount),
             "order": refund.order.reference,
             "ref": refund.reference,
         },

@@ -489,7 +489,7 @@ def render_officer_dossier(
     calendar = WorkingCalendar(agency=d.agency)  # one read of the decided days for the page
     back = worklist_back(request)
     obligations = dossier_obligations(dossier_id=d.pk)
-    # Fees already paid online are not taken again at the desk: its form is not offered.
+    # Fees already paid (online or at the desk) are not taken again: the desk's form is not offered.
     paid_online = bool(obligations) and all(row.paid for row in obligations)
     hide = frozenset({Action.PAYMENT_SETTLED.value}) if paid_online else frozenset()
     panels = _panels(setup, bound=bound, open_action=open_action, error=error, hide=hide)
